@@ -1,0 +1,5 @@
+"""Plan endpoints (phases, tasks, templates, plan export/import)."""
+
+from ninja import Router
+
+router = Router(tags=["plan"])

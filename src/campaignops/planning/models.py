@@ -1,0 +1,194 @@
+"""The plan: phases and tasks (one task = one row of the seed's 8-column template), plan templates
+and the working-day override table."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from campaignops.campaigns.models import Campaign, CampaignKind, Channel
+from campaignops.core.models import TimeStampedModel
+
+
+class PhaseKind(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    WARM_UP = "warm_up", _("Warm-up")
+    BURST = "burst", _("Burst")
+    CONTINUATION = "continuation", _("Continuation / wrap-up")
+    REVIEW = "review", _("Review")
+    CUSTOM = "custom", _("Custom")
+
+
+class Phase(TimeStampedModel):
+    """A stretch of the campaign (warm-up, burst, …) that groups tasks."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("kind"), max_length=20, choices=PhaseKind.choices, default=PhaseKind.CUSTOM)
+    name = models.CharField(_("phase"), max_length=120)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["campaign", "order", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="phase_end_after_start"),
+            models.UniqueConstraint(fields=["campaign", "name"], name="phase_name_unique_in_campaign"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DELAYED = "delayed", _("Delayed")
+    BLOCKED = "blocked", _("Blocked")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Task(TimeStampedModel):
+    """One row of the plan: phase, time window, owner, core task, completion standard,
+    resource needs, risk plan, notes — plus status, channel and deliverables."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks")
+    phase = models.ForeignKey(Phase, verbose_name=_("phase"), on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="tasks",
+    )
+    owner_name = models.CharField(
+        _("owner name"), max_length=100, blank=True,
+        help_text=_("Kept as written when the owner is not a user yet."),
+    )
+    title = models.CharField(_("core task"), max_length=300)
+    completion_standard = models.TextField(_("completion standard"), blank=True)
+    resource_needs = models.TextField(_("resource needs"), blank=True)
+    risk_plan = models.TextField(_("risk plan"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.NOT_STARTED)
+    channel = models.ForeignKey(Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.SET_NULL)
+    deliverable = models.CharField(_("deliverable"), max_length=120, blank=True,
+                                   help_text=_("What is delivered, e.g. “amateur notes”."))
+    deliverables_planned = models.PositiveIntegerField(_("deliverables planned"), null=True, blank=True)
+    deliverables_done = models.PositiveIntegerField(_("deliverables done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["campaign", "phase__order", "order", "start_date", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="task_end_after_start"),
+        ]
+        indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["campaign", "owner"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date must be on or after the start date.")})
+
+    @property
+    def owner_unmatched(self) -> bool:
+        """An owner named (e.g. in an imported file) who is not a user of the system yet."""
+        return self.owner_id is None and bool(self.owner_name)
+
+
+class WorkdayOverride(models.Model):
+    """An editable exception to a country's working-day calendar (a company day off, an extra
+    make-up day, or a year the holiday data does not cover yet)."""
+
+    country = models.CharField(_("country"), max_length=2, default="CN")
+    date = models.DateField(_("date"))
+    is_working_day = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        ordering = ["country", "date"]
+        constraints = [models.UniqueConstraint(fields=["country", "date"], name="one_override_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.date}: {'work' if self.is_working_day else 'off'}"
+
+
+class PlanTemplate(models.Model):
+    """A reusable plan: rows with offsets and durations in working days from the campaign start."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    kind = models.CharField(_("campaign type"), max_length=30, choices=CampaignKind.choices,
+                            default=CampaignKind.PRODUCT_LAUNCH)
+    builtin = models.BooleanField(_("built-in"), default=False)
+    goal_statement = models.TextField(_("goal statement"), blank=True)
+    theme = models.CharField(_("theme"), max_length=200, blank=True)
+    duration_workdays = models.PositiveIntegerField(_("length in working days"), default=1)
+    source_campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("saved from"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
+        ordering = ["-builtin", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplatePhase(models.Model):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="phases")
+    kind = models.CharField(_("kind"), max_length=20, choices=PhaseKind.choices, default=PhaseKind.CUSTOM)
+    name = models.CharField(_("phase"), max_length=120)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    start_offset = models.PositiveIntegerField(_("start offset (working days)"))
+    duration = models.PositiveIntegerField(_("duration (working days)"))
+
+    class Meta:
+        verbose_name = _("template phase")
+        verbose_name_plural = _("template phases")
+        ordering = ["template", "order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TemplateTask(models.Model):
+    phase = models.ForeignKey(TemplatePhase, on_delete=models.CASCADE, related_name="tasks")
+    order = models.PositiveIntegerField(_("order"), default=0)
+    start_offset = models.PositiveIntegerField(_("start offset (working days)"))
+    duration = models.PositiveIntegerField(_("duration (working days)"))
+    owner_name = models.CharField(_("owner"), max_length=100, blank=True)
+    title = models.CharField(_("core task"), max_length=300)
+    completion_standard = models.TextField(_("completion standard"), blank=True)
+    resource_needs = models.TextField(_("resource needs"), blank=True)
+    risk_plan = models.TextField(_("risk plan"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    channel = models.ForeignKey(Channel, null=True, blank=True, on_delete=models.SET_NULL)
+    deliverable = models.CharField(_("deliverable"), max_length=120, blank=True)
+    deliverables_planned = models.PositiveIntegerField(_("deliverables planned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("template task")
+        verbose_name_plural = _("template tasks")
+        ordering = ["phase", "order"]
+
+    def __str__(self) -> str:
+        return self.title
