@@ -70,9 +70,11 @@ def invalid(request, exc: ValidationError):
 def _register_routers() -> None:
     from campaignops.campaigns.api import router as campaigns_router
     from campaignops.planning.api import router as planning_router
+    from campaignops.planning.api_io import router as planning_io_router
 
     api.add_router("/", campaigns_router)
     api.add_router("/", planning_router)
+    api.add_router("/", planning_io_router)
 
 
 _register_routers()

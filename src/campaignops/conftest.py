@@ -50,3 +50,56 @@ def api_token(users):
         return raw
 
     return make
+
+
+# ---- browser tests ------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_as(_browser, live_server, users):
+    """page_as("lead", lang="zh-hans") -> a Playwright page signed in as that demo user on the live
+    server; `page.url_for("/campaigns/")` makes absolute URLs. CSP violations and JS errors fail the test."""
+    from campaignops.planning.demo import DEMO_PASSWORD
+
+    contexts, errors = [], []
+
+    def make(username: str, lang: str = "en"):
+        user = users[username]
+        if not user.has_usable_password():
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        ctx = _browser.new_context(locale="zh-CN" if lang.startswith("zh") else "en-US",
+                                   viewport={"width": 1400, "height": 900})
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"JS error: {exc}"))
+        page.on("console", lambda msg: errors.append(f"console: {msg.text}")
+                if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        page.url_for = lambda path: live_server.url + path
+        page.goto(live_server.url + "/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/campaigns/")
+        return page
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+    assert not errors, errors

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("campaignops.accounts.urls")),
     path("campaigns/", include("campaignops.campaigns.urls")),
     path("campaigns/", include("campaignops.planning.urls")),
+    path("campaigns/", include("campaignops.planning.urls_io")),
 ]

@@ -1,0 +1,5 @@
+"""Plan export/import endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["plan import/export"])
