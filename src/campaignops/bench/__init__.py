@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MODULES = ["campaignops.bench.plan_page", "campaignops.bench.plan_io"]
+MODULES = ["campaignops.bench.plan_page", "campaignops.bench.plan_io", "campaignops.bench.schedule"]
 
 
 @dataclass

@@ -1,0 +1,316 @@
+"""The schedule engine (pure Python, no Django): dependencies, earliest/latest dates, slack, the
+critical path, cycles, and the knock-on effect of a slip — all in working days of a calendar.
+
+Dates are turned into working-day indices once (`DayIndex`), the passes run on integer arrays in
+topological order, and the answers are turned back into dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_left
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import NamedTuple
+
+from .workdays import WorkCalendar
+
+TaskId = Hashable
+
+
+class DepType(StrEnum):
+    FINISH_TO_START = "fs"
+    START_TO_START = "ss"
+
+
+@dataclass(frozen=True)
+class Dependency:
+    predecessor: TaskId
+    successor: TaskId
+    type: DepType = DepType.FINISH_TO_START
+    lag: int = 0  # working days; may be negative (lead)
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    id: TaskId
+    start: dt.date   # planned start: the task starts no earlier than this
+    end: dt.date     # planned end: its length in working days is kept
+    group: Hashable | None = None  # e.g. the phase
+
+
+class TaskSchedule(NamedTuple):
+    id: TaskId
+    early_start: dt.date
+    early_finish: dt.date
+    late_start: dt.date
+    late_finish: dt.date
+    slack: int          # working days
+    critical: bool
+    duration: int       # working days
+
+
+class Move(NamedTuple):
+    id: TaskId
+    old_start: dt.date
+    new_start: dt.date
+    old_end: dt.date
+    new_end: dt.date
+    shift: int  # working days
+
+
+@dataclass(frozen=True)
+class SlipEffect:
+    moves: list[Move]
+    group_end_moves: dict[Hashable, tuple[dt.date, dt.date]]
+    project_end: tuple[dt.date, dt.date]
+
+    @property
+    def project_end_moves(self) -> bool:
+        return self.project_end[0] != self.project_end[1]
+
+
+class CycleError(ValueError):
+    """The dependencies loop: `cycle` lists the task ids in order (first repeated at the end)."""
+
+    def __init__(self, cycle: list[TaskId]):
+        super().__init__(" → ".join(map(str, cycle)))
+        self.cycle = cycle
+
+
+class UnknownTaskError(ValueError):
+    pass
+
+
+class DayIndex:
+    """Working days of a calendar between two dates as consecutive integers."""
+
+    def __init__(self, cal: WorkCalendar, first: dt.date, last: dt.date):
+        self.cal = cal
+        self.days: list[dt.date] = []
+        day = first
+        while day <= last:
+            if cal.is_working_day(day):
+                self.days.append(day)
+            day += dt.timedelta(days=1)
+        self.first, self.last = first, last
+
+    def index(self, day: dt.date) -> int:
+        """Index of `day`, or of the next working day when `day` is a day off."""
+        return bisect_left(self.days, day)
+
+    def index_end(self, day: dt.date) -> int:
+        """Index of `day`, or of the previous working day when `day` is a day off."""
+        i = bisect_left(self.days, day)
+        if i < len(self.days) and self.days[i] == day:
+            return i
+        return i - 1
+
+    def date(self, i: int) -> dt.date:
+        if 0 <= i < len(self.days):
+            return self.days[i]
+        if i < 0:
+            return self.cal.add_working_days(self.days[0] if self.days else self.first, i)
+        base = self.days[-1] if self.days else self.cal.next_working_day(self.last)
+        return self.cal.add_working_days(base, i - len(self.days) + 1)
+
+
+def _topological_order(n: int, succ: list[list[int]], indeg: list[int]) -> list[int]:
+    order = [i for i in range(n) if indeg[i] == 0]
+    indeg = indeg[:]
+    k = 0
+    while k < len(order):
+        for s in succ[order[k]]:
+            indeg[s] -= 1
+            if indeg[s] == 0:
+                order.append(s)
+        k += 1
+    return order
+
+
+def _find_cycle(n: int, succ: list[list[int]], remaining: set[int]) -> list[int]:
+    """A cycle among `remaining` nodes (all of which lie on or lead into a cycle)."""
+    color: dict[int, int] = {}
+    for root in sorted(remaining):
+        if root in color:
+            continue
+        stack: list[tuple[int, int]] = [(root, 0)]
+        path: list[int] = []
+        on_path: dict[int, int] = {}
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                color[node] = 1
+                on_path[node] = len(path)
+                path.append(node)
+            nxt = [s for s in succ[node] if s in remaining]
+            if i < len(nxt):
+                stack.append((node, i + 1))
+                s = nxt[i]
+                if s in on_path:
+                    return path[on_path[s]:] + [s]
+                if s not in color:
+                    stack.append((s, 0))
+            else:
+                color[node] = 2
+                path.pop()
+                del on_path[node]
+    raise AssertionError("no cycle found among remaining nodes")
+
+
+class Schedule:
+    """Dependencies resolved over a plan. Raises CycleError / UnknownTaskError on bad input."""
+
+    def __init__(self, tasks: Sequence[TaskSpec], deps: Iterable[Dependency], cal: WorkCalendar):
+        self.cal = cal
+        self.tasks = list(tasks)
+        self.pos = {t.id: i for i, t in enumerate(self.tasks)}
+        n = len(self.tasks)
+        self.deps = list(deps)
+        pos = self.pos
+        for d in self.deps:
+            if d.predecessor not in pos or d.successor not in pos:
+                missing = d.predecessor if d.predecessor not in pos else d.successor
+                raise UnknownTaskError(f"unknown task {missing!r}")
+        if n:
+            first = min(t.start for t in self.tasks) - dt.timedelta(days=60)
+            last = max(t.end for t in self.tasks) + dt.timedelta(days=400)
+        else:
+            first = last = dt.date.today()
+        self.idx = DayIndex(cal, first, last)
+        self.planned_start = [self.idx.index(t.start) for t in self.tasks]
+        index, index_end = self.idx.index, self.idx.index_end
+        self.duration = [max(index_end(t.end) - index(t.start) + 1, 1) for t in self.tasks]
+        pos = self.pos
+        self.succ: list[list[int]] = [[] for _ in range(n)]
+        self.pred: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+        self.succ_edges: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+        indeg = [0] * n
+        fs = DepType.FINISH_TO_START
+        for d in self.deps:
+            p, q, is_fs = pos[d.predecessor], pos[d.successor], d.type == fs
+            self.succ[p].append(q)
+            self.pred[q].append((p, is_fs, d.lag))
+            self.succ_edges[p].append((q, is_fs, d.lag))
+            indeg[q] += 1
+        self.order = _topological_order(n, self.succ, indeg)
+        if len(self.order) < n:
+            seen = set(self.order)
+            cycle = _find_cycle(n, self.succ, {i for i in range(n) if i not in seen})
+            raise CycleError([self.tasks[i].id for i in cycle])
+        self.es, self.ef = self._forward(self.planned_start)
+        self.ls, self.lf = self._backward()
+
+    def _forward(self, floor: list[int]) -> tuple[list[int], list[int]]:
+        es = floor[:]
+        ef = [0] * len(es)
+        dur, pred = self.duration, self.pred
+        for i in self.order:
+            start = es[i]
+            for p, kind, lag in pred[i]:
+                bound = ef[p] + 1 + lag if kind else es[p] + lag
+                if bound > start:
+                    start = bound
+            es[i] = start
+            ef[i] = start + dur[i] - 1
+        return es, ef
+
+    def _backward(self) -> tuple[list[int], list[int]]:
+        n = len(self.tasks)
+        end = max(self.ef, default=0)
+        lf = [end] * n
+        ls = [0] * n
+        dur, succ = self.duration, self.succ_edges
+        for i in reversed(self.order):
+            finish = end
+            for s, kind, lag in succ[i]:
+                bound = ls[s] - 1 - lag if kind else ls[s] - lag + dur[i] - 1
+                if bound < finish:
+                    finish = bound
+            lf[i] = finish
+            ls[i] = finish - dur[i] + 1
+        return ls, lf
+
+    # ---- answers --------------------------------------------------------------------------------
+
+    def result(self) -> dict[TaskId, TaskSchedule]:
+        days, d = self.idx.days, self.idx.date
+        last = len(days) - 1
+
+        def date(i: int) -> dt.date:
+            return days[i] if 0 <= i <= last else d(i)
+
+        es, ef, ls, lf, dur = self.es, self.ef, self.ls, self.lf, self.duration
+        return {
+            t.id: TaskSchedule(t.id, date(es[i]), date(ef[i]), date(ls[i]), date(lf[i]), ls[i] - es[i],
+                               ls[i] == es[i], dur[i])
+            for i, t in enumerate(self.tasks)
+        }
+
+    def critical_path(self) -> list[TaskId]:
+        """Zero-slack tasks in schedule order."""
+        crit = [i for i in self.order if self.ls[i] == self.es[i]]
+        crit.sort(key=lambda i: (self.es[i], self.ef[i]))
+        return [self.tasks[i].id for i in crit]
+
+    def project_end(self) -> dt.date:
+        return self.idx.date(max(self.ef, default=0))
+
+    def slip(self, task_id: TaskId, days: int) -> SlipEffect:
+        """What moves when `task_id` starts `days` working days later than it can now."""
+        if task_id not in self.pos:
+            raise UnknownTaskError(f"unknown task {task_id!r}")
+        floor = self.es[:]
+        i = self.pos[task_id]
+        floor[i] = self.es[i] + days
+        # Everything else keeps its current earliest start as a floor (what is planned stays planned).
+        es, ef = self._forward(floor)
+        return self._effect(es, ef)
+
+    def move(self, task_id: TaskId, new_start: dt.date) -> SlipEffect:
+        """What moves when `task_id` is set to start on `new_start` (a drag on the timeline)."""
+        i = self.pos[task_id]
+        return self.slip(task_id, self.idx.index(new_start) - self.es[i])
+
+    def _effect(self, es: list[int], ef: list[int]) -> SlipEffect:
+        d = self.idx.date
+        moves = [
+            Move(t.id, d(self.es[i]), d(es[i]), d(self.ef[i]), d(ef[i]), es[i] - self.es[i])
+            for i, t in enumerate(self.tasks) if es[i] != self.es[i]
+        ]
+        groups: dict[Hashable, tuple[int, int]] = {}
+        for i, t in enumerate(self.tasks):
+            if t.group is None:
+                continue
+            old, new = groups.get(t.group, (-(10**9), -(10**9)))
+            groups[t.group] = (max(old, self.ef[i]), max(new, ef[i]))
+        group_moves = {g: (d(a), d(b)) for g, (a, b) in groups.items() if a != b}
+        return SlipEffect(moves, group_moves, (d(max(self.ef, default=0)), d(max(ef, default=0))))
+
+
+def schedule(tasks: Sequence[TaskSpec], deps: Iterable[Dependency], cal: WorkCalendar) -> Schedule:
+    return Schedule(tasks, deps, cal)
+
+
+def longest_path_lengths(durations: Mapping[TaskId, int], deps: Iterable[Dependency]) -> dict[TaskId, int]:
+    """Earliest start index of each task when all start at 0 (used by tests and the benchmark)."""
+    spec_ids = list(durations)
+    pos = {t: i for i, t in enumerate(spec_ids)}
+    succ: list[list[tuple[int, DepType, int]]] = [[] for _ in spec_ids]
+    indeg = [0] * len(spec_ids)
+    plain_succ: list[list[int]] = [[] for _ in spec_ids]
+    for d in deps:
+        p, s = pos[d.predecessor], pos[d.successor]
+        succ[p].append((s, d.type, d.lag))
+        plain_succ[p].append(s)
+        indeg[s] += 1
+    order = _topological_order(len(spec_ids), plain_succ, indeg)
+    es = [0] * len(spec_ids)
+    dur = [durations[t] for t in spec_ids]
+    for i in order:
+        for s, kind, lag in succ[i]:
+            bound = es[i] + dur[i] + lag if kind is DepType.FINISH_TO_START else es[i] + lag
+            if bound > es[s]:
+                es[s] = bound
+    return {t: es[pos[t]] for t in spec_ids}
