@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its static Swagger UI files for /api/v1/docs (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "campaignops.core",
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "campaignops.campaigns",
     "campaignops.access",
     "campaignops.planning",
+    "campaignops.risks",
 ]
 
 MIDDLEWARE = [

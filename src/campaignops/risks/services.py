@@ -1,0 +1,209 @@
+"""Writes for risks, contingencies, issues and strategy adjustments. Atomic, audited, versioned."""
+
+import datetime as dt
+import zoneinfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from campaignops.campaigns.models import Campaign
+from campaignops.campaigns.services import _validate
+from campaignops.core import audit
+from campaignops.core.errors import DomainError
+from campaignops.core.versioning import save_versioned
+from campaignops.planning.models import Phase, Task
+from campaignops.planning.services import calendar_for, task_create
+
+from .domain.parse import parse_risk_plan
+from .domain.rules import response_deadline
+from .models import (
+    AdjustmentTrigger,
+    ContingencyTask,
+    Issue,
+    IssueStatus,
+    Risk,
+    RiskStatus,
+    StrategyAdjustment,
+)
+
+RISK_FIELDS = ["description", "category", "probability", "impact", "trigger", "contingency_plan", "owner",
+               "status", "phase"]
+ISSUE_FIELDS = ["problem", "owner", "severity", "response_deadline", "status", "solution", "task", "risk"]
+ADJUSTMENT_FIELDS = ["date", "trigger", "what_changed", "expected_effect", "kpi_target", "channel",
+                     "measured_effect"]
+
+
+def campaign_today(campaign: Campaign) -> dt.date:
+    return timezone.now().astimezone(zoneinfo.ZoneInfo(campaign.time_zone)).date()
+
+
+def _same_campaign(campaign_id: int, **refs) -> None:
+    for name, obj in refs.items():
+        if obj is not None and getattr(obj, "campaign_id", campaign_id) != campaign_id:
+            raise DomainError(_("The %(field)s belongs to another campaign.") % {"field": name}, field=name)
+
+
+def _update(obj, *, actor, version, allowed, action, **changes):
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise DomainError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    diff = {f: (getattr(obj, f), v) for f, v in changes.items() if getattr(obj, f) != v}
+    for field, value in changes.items():
+        setattr(obj, field, value)
+    _validate(obj)
+    save_versioned(obj, expected_version=version, fields=list(changes) or [allowed[0]])
+    audit.record(actor=actor, action=action, obj=obj, changes=diff)
+    return obj
+
+
+# ---- risks --------------------------------------------------------------------------------------
+
+@transaction.atomic
+def risk_create(*, campaign: Campaign, actor, description: str, **fields) -> Risk:
+    _same_campaign(campaign.pk, phase=fields.get("phase"), source_task=fields.get("source_task"))
+    risk = Risk(campaign=campaign, description=description, **fields)
+    _validate(risk)
+    risk.save()
+    audit.record(actor=actor, action="risk.create", obj=risk, summary=description[:200])
+    return risk
+
+
+@transaction.atomic
+def risk_update(*, risk: Risk, actor, version: int | None, **changes) -> Risk:
+    _same_campaign(risk.campaign_id, phase=changes.get("phase"))
+    return _update(risk, actor=actor, version=version, allowed=RISK_FIELDS, action="risk.update", **changes)
+
+
+@transaction.atomic
+def risk_delete(*, risk: Risk, actor) -> None:
+    audit.record(actor=actor, action="risk.delete", obj=risk, summary=risk.description[:200])
+    risk.delete()
+
+
+@transaction.atomic
+def contingency_task_add(*, risk: Risk, actor, title: str, **fields) -> ContingencyTask:
+    _same_campaign(risk.campaign_id, phase=fields.get("phase"))
+    item = ContingencyTask(risk=risk, title=title, **fields)
+    _validate(item)
+    item.save()
+    audit.record(actor=actor, action="contingency_task.add", obj=item, campaign_id=risk.campaign_id)
+    return item
+
+
+@transaction.atomic
+def risks_from_plan(*, campaign: Campaign, actor, tasks: list[Task] | None = None) -> list[Risk]:
+    """The plan's free-text risk plans become risks (once per row; '无'/'None' is skipped)."""
+    rows = tasks if tasks is not None else list(campaign.tasks.select_related("phase"))
+    done = set(Risk.objects.filter(campaign=campaign, source_task__in=[t.pk for t in rows])
+               .values_list("source_task_id", flat=True))
+    made = []
+    for task in rows:
+        parsed = parse_risk_plan(task.risk_plan)
+        if parsed is None or task.pk in done:
+            continue
+        made.append(risk_create(campaign=campaign, actor=actor, description=parsed.description,
+                                contingency_plan=parsed.contingency_plan, category=parsed.category,
+                                phase=task.phase, source_task=task, owner=task.owner))
+    return made
+
+
+def _phase_for(risk: Risk, item: ContingencyTask, today: dt.date) -> Phase:
+    if item.phase_id:
+        return item.phase
+    if risk.phase_id:
+        return risk.phase
+    phases = list(risk.campaign.phases.order_by("order", "start_date"))
+    if not phases:
+        raise DomainError(_("The campaign has no phase to put the contingency tasks in."))
+    current = [p for p in phases if p.start_date <= today <= p.end_date]
+    return current[0] if current else phases[-1]
+
+
+@transaction.atomic
+def contingency_activate(*, risk: Risk, actor, version: int | None, note: str = "",
+                         now: dt.datetime | None = None) -> tuple[list[Task], Issue, StrategyAdjustment]:
+    """Switch plan B on: create its tasks, open an issue with a response clock, log the adjustment,
+    mark the risk triggered — all in one transaction, or nothing at all."""
+    if risk.status == RiskStatus.TRIGGERED:
+        raise DomainError(_("This contingency is already switched on."))
+    if risk.status == RiskStatus.CLOSED:
+        raise DomainError(_("This risk is closed; reopen it before switching its contingency on."))
+    now = now or timezone.now()
+    campaign = risk.campaign
+    today = now.astimezone(zoneinfo.ZoneInfo(campaign.time_zone)).date()
+    cal = calendar_for(campaign.country)
+    created = []
+    for item in risk.contingency_tasks.select_related("phase").order_by("order", "id"):
+        phase = _phase_for(risk, item, today)
+        start = cal.next_working_day(max(today, phase.start_date))
+        end = cal.add_working_days(start, max(item.duration, 1) - 1)
+        created.append(task_create(
+            campaign=campaign, actor=actor, phase=phase, title=item.title, start_date=start, end_date=end,
+            owner=item.owner or risk.owner, completion_standard=item.completion_standard,
+            notes=_("Contingency for: %(risk)s") % {"risk": risk.description[:200]}, status="in_progress",
+        ))
+    issue = issue_create(campaign=campaign, actor=actor, problem=risk.description, severity="high",
+                         owner=risk.owner, risk=risk, reported_at=now)
+    adjustment = adjustment_create(
+        campaign=campaign, actor=actor, date=today, trigger=AdjustmentTrigger.RISK, risk=risk, issue=issue,
+        what_changed=(_("Contingency switched on: %(plan)s") % {"plan": risk.contingency_plan or risk.description})
+        + (f"\n{note}" if note else ""),
+        expected_effect=risk.contingency_plan,
+    )
+    risk.triggered_at = now
+    _update(risk, actor=actor, version=version, allowed=RISK_FIELDS + ["triggered_at"], action="risk.activate",
+            status=RiskStatus.TRIGGERED, triggered_at=now)
+    return created, issue, adjustment
+
+
+# ---- issues -------------------------------------------------------------------------------------
+
+@transaction.atomic
+def issue_create(*, campaign: Campaign, actor, problem: str, severity: str = "medium",
+                 reported_at: dt.datetime | None = None, response_hours: int | None = None, **fields) -> Issue:
+    _same_campaign(campaign.pk, task=fields.get("task"), risk=fields.get("risk"))
+    reported_at = reported_at or timezone.now()
+    issue = Issue(campaign=campaign, problem=problem, severity=severity, reported_at=reported_at,
+                  reported_by=actor if getattr(actor, "is_authenticated", False) else None,
+                  response_deadline=fields.pop("response_deadline", None)
+                  or response_deadline(reported_at, severity, response_hours), **fields)
+    _validate(issue)
+    issue.save()
+    audit.record(actor=actor, action="issue.create", obj=issue, summary=problem[:200])
+    return issue
+
+
+@transaction.atomic
+def issue_update(*, issue: Issue, actor, version: int | None, **changes) -> Issue:
+    _same_campaign(issue.campaign_id, task=changes.get("task"), risk=changes.get("risk"))
+    status = changes.get("status")
+    if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and issue.resolved_at is None:
+        if not (changes.get("solution") or issue.solution):
+            raise DomainError(_("Write down the solution before resolving the issue."), field="solution")
+        changes["resolved_at"] = timezone.now()
+    elif status in (IssueStatus.OPEN, IssueStatus.IN_PROGRESS):
+        changes["resolved_at"] = None
+    return _update(issue, actor=actor, version=version, allowed=ISSUE_FIELDS + ["resolved_at"],
+                   action="issue.update", **changes)
+
+
+# ---- strategy adjustments -----------------------------------------------------------------------
+
+@transaction.atomic
+def adjustment_create(*, campaign: Campaign, actor, what_changed: str, date: dt.date | None = None,
+                      **fields) -> StrategyAdjustment:
+    _same_campaign(campaign.pk, kpi_target=fields.get("kpi_target"), risk=fields.get("risk"),
+                   issue=fields.get("issue"))
+    adj = StrategyAdjustment(campaign=campaign, what_changed=what_changed, date=date or campaign_today(campaign),
+                             created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
+    _validate(adj)
+    adj.save()
+    audit.record(actor=actor, action="adjustment.create", obj=adj, summary=what_changed[:200])
+    return adj
+
+
+@transaction.atomic
+def adjustment_update(*, adjustment: StrategyAdjustment, actor, version: int | None, **changes):
+    return _update(adjustment, actor=actor, version=version, allowed=ADJUSTMENT_FIELDS,
+                   action="adjustment.update", **changes)

@@ -1,0 +1,72 @@
+"""Risk services: the seed's risk plans become risks; switching a contingency on is all-or-nothing."""
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+
+from campaignops.core.errors import DomainError
+from campaignops.planning.models import Task
+from campaignops.risks import services
+from campaignops.risks.models import ContingencyTask, Issue, Risk, StrategyAdjustment
+
+NOW = dt.datetime(2024, 6, 14, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, warm-up phase
+
+
+@pytest.fixture
+def seed_risks(demo, users):
+    return services.risks_from_plan(campaign=demo, actor=users["lead"])
+
+
+def test_seed_risk_plans_become_four_risks_once(demo, users, seed_risks):
+    assert sorted((r.description, r.contingency_plan, r.category) for r in seed_risks) == sorted([
+        ("目标分歧", "召开对齐会", "other"),
+        ("达人档期冲突", "备选2名素人", "kol_schedule"),
+        ("线下人流不足", "联合周边商场发优惠券", "traffic"),
+        ("投诉集中", "24小时内响应", "other"),
+    ])
+    assert services.risks_from_plan(campaign=demo, actor=users["lead"]) == []
+    assert Risk.objects.filter(campaign=demo).count() == 4
+
+
+def test_activate_contingency_creates_tasks_issue_and_adjustment(demo, users, seed_risks):
+    risk = next(r for r in seed_risks if r.category == "kol_schedule")
+    ContingencyTask.objects.create(risk=risk, title="联系2名备选素人", duration=2, owner=users["product"])
+    tasks_before = Task.objects.count()
+    created, issue, adjustment = services.contingency_activate(risk=risk, actor=users["lead"],
+                                                               version=risk.version, now=NOW)
+    assert [(t.title, t.phase.name, t.start_date, t.end_date, t.owner.username) for t in created] == [
+        ("联系2名备选素人", "预热期（线上）", dt.date(2024, 6, 14), dt.date(2024, 6, 17), "product")]
+    assert Task.objects.count() == tasks_before + 1
+    assert issue.response_deadline == NOW + dt.timedelta(hours=24)
+    assert issue.risk_id == risk.pk and issue.severity == "high"
+    assert adjustment.trigger == "risk" and adjustment.issue_id == issue.pk
+    assert adjustment.date == dt.date(2024, 6, 14)
+    risk.refresh_from_db()
+    assert risk.status == "triggered" and risk.triggered_at == NOW and risk.version == 2
+    with pytest.raises(DomainError):
+        services.contingency_activate(risk=risk, actor=users["lead"], version=risk.version, now=NOW)
+
+
+def test_failure_part_way_leaves_nothing_behind(demo, users, seed_risks):
+    risk = next(r for r in seed_risks if r.category == "kol_schedule")
+    ContingencyTask.objects.create(risk=risk, title="联系2名备选素人", duration=2)
+    counts = (Task.objects.count(), Issue.objects.count(), StrategyAdjustment.objects.count())
+    with mock.patch.object(services, "adjustment_create", side_effect=RuntimeError("boom")):
+        with pytest.raises(RuntimeError):
+            services.contingency_activate(risk=risk, actor=users["lead"], version=risk.version, now=NOW)
+    assert (Task.objects.count(), Issue.objects.count(), StrategyAdjustment.objects.count()) == counts
+    risk.refresh_from_db()
+    assert risk.status == "open" and risk.version == 1
+
+
+def test_resolving_an_issue_needs_a_solution_and_stamps_the_time(demo, users):
+    issue = services.issue_create(campaign=demo, actor=users["sales"], problem="达人档期冲突", severity="high",
+                                  reported_at=NOW)
+    with pytest.raises(DomainError):
+        services.issue_update(issue=issue, actor=users["lead"], version=1, status="resolved")
+    issue.refresh_from_db()
+    assert issue.status == "open" and issue.version == 1
+    services.issue_update(issue=issue, actor=users["lead"], version=1, status="resolved", solution="换备选素人")
+    issue.refresh_from_db()
+    assert issue.resolved_at is not None and issue.version == 2
