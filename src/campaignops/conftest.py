@@ -8,6 +8,8 @@ from django.test import Client
 @pytest.fixture(autouse=True)
 def _no_axes_lockout(settings):
     settings.AXES_ENABLED = False
+    # PBKDF2 costs ~1 s per demo user on this machine; tests need a hash, not a strong one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -81,7 +83,7 @@ def page_as(_browser, live_server, users):
 
     def make(username: str, lang: str = "en"):
         user = users[username]
-        if not user.has_usable_password():
+        if not user.password or not user.has_usable_password():
             user.set_password(DEMO_PASSWORD)
             user.save()
         ctx = _browser.new_context(locale="zh-CN" if lang.startswith("zh") else "en-US",

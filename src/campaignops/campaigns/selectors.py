@@ -33,5 +33,39 @@ def members_of(campaign: Campaign) -> QuerySet[Membership]:
     return campaign.memberships.select_related("user", "user__profile").order_by("id")
 
 
+def kpi_targets_of(campaign: Campaign) -> QuerySet[KpiTarget]:
+    return campaign.kpi_targets.select_related("channel").order_by("id")
+
+
 def channel_catalogue() -> QuerySet[Channel]:
     return Channel.objects.order_by("sort", "code")
+
+
+def campaign_cards(*, user, status: str = "", query: str = "") -> QuerySet[Campaign]:
+    """The list page: visible campaigns with counts, lead and channels (two queries), filtered."""
+    qs = campaign_list(user=user).prefetch_related(
+        Prefetch("channels", queryset=Channel.objects.order_by("sort", "code")))
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(theme__icontains=query))
+    return qs
+
+
+def status_counts(*, user) -> dict[str, int]:
+    """How many visible campaigns are in each status (one query)."""
+    rows = visible(user, Campaign.objects.all()).values("status").annotate(n=Count("id")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def task_status_counts(campaign: Campaign, *, today) -> tuple[dict[str, int], int]:
+    """Tasks per status and how many open tasks are past their end date (one query)."""
+    rows = (campaign.tasks.values("status")
+            .annotate(n=Count("id"), late=Count("id", filter=Q(end_date__lt=today))).order_by())
+    counts = {row["status"]: row["n"] for row in rows}
+    overdue = sum(row["late"] for row in rows if row["status"] not in ("done", "cancelled"))
+    return counts, overdue
+
+
+def phases_of(campaign: Campaign):
+    return campaign.phases.order_by("order", "start_date", "id")

@@ -1,6 +1,5 @@
 """The demo: the seed document's campaign and one user per department. Idempotent."""
 
-import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model

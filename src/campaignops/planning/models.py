@@ -192,3 +192,35 @@ class TemplateTask(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanImportState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be applied")
+    APPLIED = "applied", _("Applied")
+
+
+class PlanImport(models.Model):
+    """An uploaded plan file between its preview and its application. The parsed rows are kept
+    (as JSON), never the raw file; applying refuses when the plan changed since the preview."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="plan_imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True)
+    columns = models.JSONField(_("columns"), default=dict, blank=True,
+                               help_text=_("Field -> [header, column letter] as found in the file."))
+    fingerprint = models.CharField(_("plan fingerprint at preview"), max_length=64, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=PlanImportState.choices,
+                             default=PlanImportState.PENDING)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("plan import")
+        verbose_name_plural = _("plan imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} → {self.campaign_id} ({self.state})"

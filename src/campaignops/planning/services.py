@@ -3,12 +3,14 @@
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from campaignops.campaigns.models import Campaign, Channel, Membership
 from campaignops.campaigns.services import _validate, campaign_create
 from campaignops.core import audit
-from campaignops.core.errors import DomainError
+from campaignops.core.errors import DomainError, NotAllowed
 from campaignops.core.versioning import save_versioned
 
 from .domain.templating import Offsets, Window, to_offsets, to_window
@@ -123,6 +125,34 @@ def task_update(*, task: Task, actor, version: int | None, **changes) -> Task:
 def task_delete(*, task: Task, actor) -> None:
     audit.record(actor=actor, action="task.delete", obj=task, summary=task.title)
     task.delete()
+
+
+@transaction.atomic
+def task_move(*, task: Task, actor, direction: str) -> Task:
+    """Move a task one place up or down within its phase: it swaps its order with its neighbour's
+    (a phase with tied orders is renumbered 1..n first); every row whose order changed gets a new
+    version. At the top (or bottom) nothing changes."""
+    if direction not in ("up", "down"):
+        raise DomainError(_("Unknown direction: %(direction)s") % {"direction": direction}, field="direction")
+    siblings = list(Task.objects.select_for_update().filter(phase_id=task.phase_id)
+                    .order_by("order", "start_date", "id").values_list("pk", "order"))
+    ids = [pk for pk, _order in siblings]
+    i = ids.index(task.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if not 0 <= j < len(ids):
+        return task
+    old = dict(siblings)
+    if len(set(old.values())) == len(ids):     # distinct orders: swap the two
+        new = {ids[i]: old[ids[j]], ids[j]: old[ids[i]]}
+    else:                                      # ties (e.g. after an import): renumber the phase 1..n
+        ids[i], ids[j] = ids[j], ids[i]
+        new = {pk: position for position, pk in enumerate(ids, start=1) if old[pk] != position}
+    now = timezone.now()
+    for pk, order in new.items():
+        Task.objects.filter(pk=pk).update(order=order, version=F("version") + 1, updated_at=now)
+    task.refresh_from_db(fields=["order", "version", "updated_at"])
+    audit.record(actor=actor, action="task.move", obj=task, changes={"order": (old[task.pk], task.order)})
+    return task
 
 
 # ---- templates ----------------------------------------------------------------------------------
@@ -240,3 +270,33 @@ def campaign_save_as_template(*, campaign: Campaign, actor, name: str, descripti
     audit.record(actor=actor, action="campaign.save_as_template", obj=campaign, summary=name)
     return tpl
 
+
+# ---- working-day overrides ----------------------------------------------------------------------
+
+def _check_calendar_admin(actor) -> None:
+    if not getattr(actor, "is_staff", False):
+        raise NotAllowed(_("Only site administrators may change the working-day calendar."))
+
+
+@transaction.atomic
+def workday_override_set(*, country: str, date: dt.date, is_working_day: bool, note: str = "",
+                         actor) -> WorkdayOverride:
+    """Make `date` a working day (or a day off) in `country`, whatever the holiday data says."""
+    _check_calendar_admin(actor)
+    override = WorkdayOverride.objects.filter(country=country, date=date).first() or WorkdayOverride(
+        country=country, date=date)
+    before = {"is_working_day": override.is_working_day, "note": override.note} if override.pk else {}
+    override.is_working_day, override.note = is_working_day, note
+    _validate(override)
+    override.save()
+    audit.record(actor=actor, action="workday_override.set", obj=override, summary=f"{country} {date.isoformat()}",
+                 changes={f: (before.get(f), getattr(override, f)) for f in ("is_working_day", "note")})
+    return override
+
+
+@transaction.atomic
+def workday_override_delete(*, override: WorkdayOverride, actor) -> None:
+    _check_calendar_admin(actor)
+    audit.record(actor=actor, action="workday_override.delete", obj=override,
+                 summary=f"{override.country} {override.date.isoformat()}")
+    override.delete()

@@ -18,11 +18,13 @@ import holidays
 @lru_cache(maxsize=64)
 def covered_until(country: str) -> int:
     """The last year for which the holiday data of `country` is known to be complete."""
-    cls = holidays.country_holidays(country).__class__
-    special = getattr(cls, "special_public_holidays", None)
+    cal = holidays.country_holidays(country)
+    special = getattr(cal, "special_public_holidays", None)
     if country.upper() == "CN" and special:
+        # China announces each year's days off and make-up working days (调休) in the winter
+        # before: the last year listed is the last year whose working days are known.
         return max(special)
-    return int(getattr(cls, "end_year", 2100))
+    return int(getattr(cal, "end_year", 2100))
 
 
 @lru_cache(maxsize=256)
