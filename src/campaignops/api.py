@@ -213,11 +213,17 @@ def _register_routers() -> None:
     from campaignops.campaigns.api import router as campaigns_router
     from campaignops.planning.api import router as planning_router
     from campaignops.planning.api_io import router as planning_io_router
+    from campaignops.planning.api_progress import router as planning_progress_router
+    from campaignops.planning.api_schedule import router as planning_schedule_router
+    from campaignops.risks.api import router as risks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", campaigns_router)
     api.add_router("/", planning_router)
     api.add_router("/", planning_io_router)
+    api.add_router("/", planning_schedule_router)
+    api.add_router("/", planning_progress_router)
+    api.add_router("/", risks_router)
 
 
 _register_routers()

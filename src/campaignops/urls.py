@@ -19,4 +19,7 @@ urlpatterns = [
     path("campaigns/", include("campaignops.campaigns.urls")),
     path("campaigns/", include("campaignops.planning.urls")),
     path("campaigns/", include("campaignops.planning.urls_io")),
+    path("campaigns/", include("campaignops.planning.urls_schedule")),
+    path("campaigns/", include("campaignops.planning.urls_progress")),
+    path("campaigns/", include("campaignops.risks.urls")),
 ]

@@ -6,6 +6,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Department(models.TextChoices):
@@ -13,7 +14,7 @@ class Department(models.TextChoices):
     SALES = "sales", _("Sales")
     PRODUCT = "product", _("Product")
     LOGISTICS = "logistics", _("Logistics")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", pgettext_lazy("department", "Finance")
     OTHER = "other", _("Other")
 
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaignops.accounts.models import Department
 from campaignops.core.models import TimeStampedModel
@@ -70,7 +71,7 @@ class CampaignStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     RUNNING = "running", _("Running")
     REVIEWING = "reviewing", _("Reviewing")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("campaign status", "Closed")
 
 
 class Campaign(TimeStampedModel):
@@ -163,7 +164,7 @@ class Role(models.TextChoices):
     PLANNING = "planning", _("Planning group")
     EXECUTION = "execution", _("Execution group")
     LOGISTICS = "logistics", _("Logistics group")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", pgettext_lazy("role", "Finance")
     VIEWER = "viewer", _("Viewer")
 
 

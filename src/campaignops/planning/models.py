@@ -84,6 +84,7 @@ class Task(TimeStampedModel):
                                    help_text=_("What is delivered, e.g. “amateur notes”."))
     deliverables_planned = models.PositiveIntegerField(_("deliverables planned"), null=True, blank=True)
     deliverables_done = models.PositiveIntegerField(_("deliverables done"), null=True, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
 
     class Meta:
         verbose_name = _("task")
@@ -91,6 +92,7 @@ class Task(TimeStampedModel):
         ordering = ["campaign", "phase__order", "order", "start_date", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="task_end_after_start"),
+            models.CheckConstraint(condition=Q(percent_complete__lte=100), name="task_percent_max_100"),
         ]
         indexes = [models.Index(fields=["campaign", "status"]), models.Index(fields=["campaign", "owner"])]
 
@@ -224,3 +226,134 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} → {self.campaign_id} ({self.state})"
+
+
+# ---- execution: dependencies, baseline, daily progress, stand-ups --------------------------------
+
+class DependencyType(models.TextChoices):
+    FINISH_TO_START = "fs", _("Finish to start")
+    START_TO_START = "ss", _("Start to start")
+
+
+class TaskDependency(models.Model):
+    """The successor may start only after the predecessor finishes (or starts), plus a lag in
+    working days (negative: a lead)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="dependencies")
+    predecessor = models.ForeignKey(Task, verbose_name=_("predecessor"), on_delete=models.CASCADE,
+                                    related_name="successor_links")
+    successor = models.ForeignKey(Task, verbose_name=_("successor"), on_delete=models.CASCADE,
+                                  related_name="predecessor_links")
+    type = models.CharField(_("type"), max_length=2, choices=DependencyType.choices,
+                            default=DependencyType.FINISH_TO_START)
+    lag = models.IntegerField(_("lag (working days)"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dependency")
+        verbose_name_plural = _("dependencies")
+        ordering = ["campaign", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_dependency_per_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=F("successor")), name="dependency_not_on_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} → {self.successor_id} ({self.type}{self.lag:+d})"
+
+
+class PlanBaseline(models.Model):
+    """The plan as confirmed: each task's window at that moment, to measure variance against."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="baselines")
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("taken by"))
+    label = models.CharField(_("label"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("plan baseline")
+        verbose_name_plural = _("plan baselines")
+        ordering = ["campaign", "-taken_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.taken_at:%Y-%m-%d %H:%M}"
+
+
+class BaselineTask(models.Model):
+    baseline = models.ForeignKey(PlanBaseline, on_delete=models.CASCADE, related_name="tasks")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="baseline_entries")
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+
+    class Meta:
+        verbose_name = _("baseline task")
+        verbose_name_plural = _("baseline tasks")
+        constraints = [models.UniqueConstraint(fields=["baseline", "task"], name="one_baseline_entry_per_task")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.start_date} ~ {self.end_date}"
+
+
+class DailyUpdate(models.Model):
+    """One owner's update of a task on a day (每日进度跟踪表): status, % complete, note. The job that
+    marks overdue tasks delayed writes one too (author empty, automatic)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="daily_updates")
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="daily_updates")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices)
+    percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("author"))
+    automatic = models.BooleanField(_("automatic"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily update")
+        verbose_name_plural = _("daily updates")
+        ordering = ["campaign", "date", "id"]
+        indexes = [models.Index(fields=["campaign", "date"]), models.Index(fields=["task", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent_complete__lte=100), name="daily_update_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.task_id} {self.status} {self.percent_complete}%"
+
+
+class Standup(TimeStampedModel):
+    """A daily stand-up held by the lead: minutes, decisions, who was there."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="standups")
+    held_on = models.DateField(_("date"))
+    held_at = models.DateTimeField(_("held at"))
+    facilitator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("facilitator"))
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
+                                       verbose_name=_("attendees"))
+    minutes = models.TextField(_("minutes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+
+    class Meta:
+        verbose_name = _("stand-up")
+        verbose_name_plural = _("stand-ups")
+        ordering = ["campaign", "-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on}"
+
+
+class StandupActionItem(models.Model):
+    """An action item decided at a stand-up; it lives on as a task of the plan."""
+
+    standup = models.ForeignKey(Standup, on_delete=models.CASCADE, related_name="action_items")
+    task = models.OneToOneField(Task, on_delete=models.CASCADE, related_name="standup_item")
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return f"{self.standup_id} → {self.task_id}"

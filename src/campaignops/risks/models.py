@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaignops.campaigns.models import Campaign, Channel, KpiTarget
 from campaignops.core.models import TimeStampedModel
@@ -26,9 +27,9 @@ class RiskCategory(models.TextChoices):
 
 
 class RiskStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("risk status", "Open")
     TRIGGERED = "triggered", _("Triggered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("risk status", "Closed")
 
 
 SCALE = [MinValueValidator(1), MaxValueValidator(5)]
@@ -103,10 +104,10 @@ class Severity(models.TextChoices):
 
 
 class IssueStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("issue status", "Open")
     IN_PROGRESS = "in_progress", _("In progress")
     RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("issue status", "Closed")
 
 
 class Issue(TimeStampedModel):

@@ -41,7 +41,8 @@ def campaign_today(campaign: Campaign) -> dt.date:
 def _same_campaign(campaign_id: int, **refs) -> None:
     for name, obj in refs.items():
         if obj is not None and getattr(obj, "campaign_id", campaign_id) != campaign_id:
-            raise DomainError(_("The %(field)s belongs to another campaign.") % {"field": name}, field=name)
+            raise DomainError(_("The %(item)s belongs to another campaign.") % {"item": obj._meta.verbose_name},
+                              field=name)
 
 
 def _update(obj, *, actor, version, allowed, action, **changes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+from campaignops.access.policy import Action, can
 from campaignops.campaigns.models import Campaign
 
 from .. import selectors
@@ -23,6 +24,7 @@ def plan_table(request, pk: int):
     phases = [g.phase for g in ctx["groups"]] if not filters.active else list(
         selectors.phase_list(campaign=campaign))
     ctx["options"] = _filter_options(campaign, phases, ctx["facets"], ctx["lookups"])
+    ctx["can_manage"] = can(request.user, Action.MANAGE, campaign)
     ctx["holiday_gap"] = WorkCalendar(country=campaign.country).missing_years([campaign.start_date,
                                                                                campaign.end_date])
     return TemplateResponse(request, PLAN, ctx)

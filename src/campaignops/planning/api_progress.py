@@ -1,0 +1,5 @@
+"""Plan progress endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["progress"])

@@ -1,0 +1,5 @@
+"""Plan schedule endpoints."""
+
+from ninja import Router
+
+router = Router(tags=["schedule"])
