@@ -12,6 +12,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import xlsxwriter
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -35,7 +36,21 @@ from campaignops.core.spreadsheets import (
 
 COLUMNS = [Column("Text", 20), Column("Long text", 30, "wrap"), Column("Number", 8, "number"),
            Column("Day", 12, "date")]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 DANGEROUS = ["=SUM(A1:A2)", "+8613800000000", "-1+2", "@SUM(1,2)", "\t=1+1", "\r=1+1", "=HYPERLINK(\"http://x\")"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def _open(data: bytes, sheet: int = 0):
@@ -124,9 +139,9 @@ def test_our_row_path_writes_what_xlsxwriter_itself_writes():
             elif isinstance(value, dt.date):
                 ws.write_datetime(r, c, value, book.add_format({**top, "num_format": "yyyy-mm-dd"}))
             elif isinstance(value, bool):
-                ws.write_boolean(r, c, value, fmt["text"])
+                ws.write_boolean(r, c, value)
             else:
-                ws.write_number(r, c, value, fmt["text"])
+                ws.write_number(r, c, value)
     book.close()
     stock = _open(buffer.getvalue())
     for mine, theirs in zip(ours.iter_rows(min_row=2), stock.iter_rows(min_row=2), strict=True):

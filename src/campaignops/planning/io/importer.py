@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import zoneinfo
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,12 +26,10 @@ from campaignops.core.spreadsheets import Upload, gc_paused, read_rows
 
 from ..models import Phase, PlanImport, PlanImportState, Task, TaskStatus
 from .columns import Field, HeaderMap, column_letter, normalise_word, status_table
-from .diff import Preview, RowPlan, TaskSnap, diff
+from .diff import PhaseSnap, PlanSnapshot, Preview, RowPlan, TaskSnap, diff
 from .parse import Issue, ParseContext, ParsedRow, ParseResult, parse_rows
 from .snapshot import channel_lookup, load_snapshot
 from .windows import YearHint
-
-TEXT_ATTRS = ("title", "completion_standard", "resource_needs", "risk_plan", "notes", "deliverable")
 
 
 class PlanChanged(DomainError):
@@ -105,18 +105,26 @@ def column_names(header: HeaderMap | None) -> dict[str, list[str]]:
     return names
 
 
-def preview_table(*, campaign: Campaign, rows: list[list[Any]], lang: str) -> ImportResult:
-    parsed = parse_rows(rows, parse_context(campaign, lang))
+def preview_table(*, campaign: Campaign, rows: list[list[Any]], lang: str,
+                  context: ParseContext | None = None, snapshot: PlanSnapshot | None = None) -> ImportResult:
+    parsed = parse_rows(rows, context or parse_context(campaign, lang))
     if parsed.errors:
         return ImportResult(parsed, None)
-    preview = diff(parsed.rows, load_snapshot(campaign), columns=_columns(column_names(parsed.header)))
+    preview = diff(parsed.rows, snapshot or load_snapshot(campaign), columns=_columns(column_names(parsed.header)))
     return ImportResult(parsed, preview)
 
 
 def preview_upload(*, campaign: Campaign, upload: Upload, lang: str) -> ImportResult:
-    """Read a guarded upload and compare it with the plan; nothing is written."""
+    """Read a guarded upload and compare it with the plan; nothing is written.
+
+    The file is read (python-calamine, in Rust, mostly without the GIL) on a helper thread while
+    this thread loads the plan from the database; only this thread touches the database."""
     with gc_paused():
-        return preview_table(campaign=campaign, rows=read_rows(upload), lang=lang)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan-read") as pool:
+            reading = pool.submit(read_rows, upload)
+            context, snapshot = parse_context(campaign, lang), load_snapshot(campaign)
+            rows = reading.result()
+        return preview_table(campaign=campaign, rows=rows, lang=lang, context=context, snapshot=snapshot)
 
 
 def preview_saved(*, plan_import: PlanImport) -> Preview:
@@ -132,7 +140,7 @@ def _columns(names: dict[str, list[str]]) -> dict[str, tuple[str, str]]:
 # ---- apply --------------------------------------------------------------------------------------
 
 
-def _create_phases(campaign: Campaign, preview: Preview, snap_phases) -> dict[str, int]:
+def _create_phases(campaign: Campaign, preview: Preview, snap_phases: list[PhaseSnap]) -> dict[str, int]:
     made = Phase.objects.bulk_create([
         Phase(campaign=campaign, name=p.name, kind=p.kind, start_date=p.start_date, end_date=p.end_date,
               order=p.order) for p in preview.new_phases])
@@ -165,8 +173,6 @@ def _attrs(row: RowPlan, fields: set[str], phase_ids: dict[str, int]) -> dict[st
 
 
 def _check(task: Task, row: int) -> None:
-    from django.core.exceptions import ValidationError
-
     try:
         task.clean_fields(exclude=["campaign", "phase", "owner", "channel"])
         task.clean()

@@ -57,10 +57,6 @@ class ParsedRow:
     task_id: int | None = None
     fields: frozenset[str] = field(default=frozenset())
 
-    def __post_init__(self) -> None:
-        if not self.fields:
-            self.fields = frozenset(self.values)
-
     def to_json(self) -> dict[str, Any]:
         values = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in self.values.items()}
         return {"row": self.row, "task_id": self.task_id, "values": values}
@@ -89,16 +85,6 @@ class ParseResult:
     rows: list[ParsedRow] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-
-    @property
-    def fields(self) -> list[str]:
-        """The plan fields the file carries (window and start/end become start_date/end_date)."""
-        if self.header is None:
-            return []
-        present = {str(f) for f in self.header.columns if f not in (Field.WINDOW, Field.ID)}
-        if self.header.has(Field.WINDOW) or self.header.has(Field.START) or self.header.has(Field.END):
-            present |= {Field.START.value, Field.END.value}
-        return sorted(present)
 
 
 # ---- cell readers: value in, (value or raise CellProblem) out -------------------------------------
@@ -200,10 +186,15 @@ class _Sheet:
         self.numbers = [n for n, _row in kept]
         self.cells = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for _n, row in kept]
         self.bad: set[int] = set()       # positions (in self.numbers) of rows with an error
+        self._columns: list[tuple[object, ...]] | None = None
 
-    def column(self, f: Field) -> list[object] | None:
+    def column(self, f: Field) -> Sequence[object] | None:
         i = self.header.columns.get(f)
-        return None if i is None else [row[i] for row in self.cells]
+        if i is None:
+            return None
+        if self._columns is None:
+            self._columns = list(zip(*self.cells, strict=False)) if self.cells else []
+        return self._columns[i] if self.cells else []
 
     def issue(self, pos: int, f: Field | None, message: str, *, warning: bool = False) -> None:
         i = self.header.columns.get(f) if f is not None else None
@@ -215,7 +206,7 @@ class _Sheet:
             self.result.errors.append(entry)
             self.bad.add(pos)
 
-    def convert(self, f: Field, reader: Callable[[object], Any], cells: list[object] | None = None) -> list[Any]:
+    def convert(self, f: Field, reader: Callable[[object], Any], cells: Sequence[object] | None = None) -> list[Any]:
         """reader() over a column, memoised per distinct cell; failures become issues and None.
         Text cells are memoised by their text, other cells by (type, value) (1 and 1.0 and True differ)."""
         cells = self.column(f) if cells is None else cells
@@ -258,8 +249,14 @@ def exc_message(exc: Exception) -> str:
     return window_message(exc) if isinstance(exc, WindowError) else str(getattr(exc, "message", exc))
 
 
-def _plain_texts(cells: list[object]) -> list[str]:
-    return [c.strip() if type(c) is str and "\r" not in c and c[:1] != "'" else fast_text(c) for c in cells]
+def _plain_texts(cells: Sequence[object]) -> list[str]:
+    """A column as text. Carriage returns and neutralising apostrophes are rare: one joined search
+    finds whether any cell needs text_of()'s full treatment."""
+    out = [c.strip() if type(c) is str else text_of(c) for c in cells]
+    joined = "\x00" + "\x00".join(out)
+    if "\r" in joined or "\x00'" in joined:
+        out = [text_of(t) if ("\r" in t or t[:1] == "'") else t for t in out]
+    return out
 
 
 def _texts(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
@@ -268,7 +265,8 @@ def _texts(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
         if cells is not None:
             columns[f] = _plain_texts(cells)
     if (cells := sheet.column(Field.OWNER)) is not None:
-        columns[Field.OWNER] = [owner_text(c) for c in cells]
+        owners = _plain_texts(cells)
+        columns[Field.OWNER] = [owner_text(o) if o[:1] in ("[", "@") else o for o in owners]
     for f, limit in MAX_LENGTH.items():
         for pos, text in enumerate(columns.get(f) or ()):
             if len(text) > limit:
@@ -304,6 +302,10 @@ def _dates(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
     if sheet.header.has(Field.END):
         ends = sheet.convert(Field.END, date, [None if t is not None else c for t, c in
                                                zip(typed, sheet.column(Field.END), strict=True)])
+    if not (sheet.header.has(Field.START) or sheet.header.has(Field.END)):     # a window column only
+        columns[Field.START] = [w[0] if w is not None else None for w in parsed]
+        columns[Field.END] = [w[1] if w is not None else None for w in parsed]
+        return
     out_start, out_end = [], []
     for pos, (window, start, end) in enumerate(zip(parsed, starts, ends, strict=True)):
         if window is None and start and end and end < start:
@@ -353,6 +355,27 @@ def _unique_ids(sheet: _Sheet, ids: list[int | None]) -> None:
             first[task_id] = pos
 
 
+def _assemble(sheet: _Sheet, columns: dict[str, list[Any]], ids: list[int | None]) -> list[ParsedRow]:
+    """Columns -> one ParsedRow per good row, built in one pass; rows without dates or with an empty
+    status (the task keeps its own) drop those keys afterwards."""
+    keys = list(columns)
+    full = frozenset(keys)
+    rows = [ParsedRow(n, dict(zip(keys, values, strict=True)), task_id, full)
+            for n, values, task_id in zip(sheet.numbers, zip(*columns.values(), strict=True), ids, strict=True)]
+    undated = None in columns[Field.START]
+    no_status = Field.STATUS in columns and None in columns[Field.STATUS]
+    if undated or no_status:
+        shapes: dict[frozenset[str], frozenset[str]] = {}
+        for row in rows:
+            if row.values[Field.START] is None:
+                del row.values[Field.START], row.values[Field.END]
+            if no_status and row.values[Field.STATUS] is None:
+                del row.values[Field.STATUS]
+            shape = frozenset(row.values)
+            row.fields = shapes.setdefault(shape, shape)
+    return [row for pos, row in enumerate(rows) if pos not in sheet.bad] if sheet.bad else rows
+
+
 def _blank(row: Sequence[object]) -> bool:
     for c in row:
         if c is not None and (type(c) is not str or c.strip()):
@@ -386,20 +409,7 @@ def parse_rows(rows: Sequence[Sequence[object]], ctx: ParseContext) -> ParseResu
     _choices(sheet, columns)
     ids = columns.pop(Field.ID, [None] * len(sheet.numbers))
     _unique_ids(sheet, ids)
-    dated = columns.pop(Field.START), columns.pop(Field.END)
-    keys = list(columns)
-    shapes: dict[tuple[bool, bool], frozenset[str]] = {}     # rows differ only by status and dates
-    for pos, values in enumerate(zip(*columns.values(), strict=True)):
-        if pos in sheet.bad:
-            continue
-        row = dict(zip(keys, values, strict=True))
-        if row.get(Field.STATUS, "") is None:      # an empty or unknown status leaves the task's as it is
-            del row[Field.STATUS]
-        if dated[0][pos] is not None:
-            row[Field.START], row[Field.END] = dated[0][pos], dated[1][pos]
-        shape = (Field.STATUS in row, dated[0][pos] is not None)
-        fields = shapes.get(shape) or shapes.setdefault(shape, frozenset(row))
-        result.rows.append(ParsedRow(row=sheet.numbers[pos], values=row, task_id=ids[pos], fields=fields))
+    result.rows = _assemble(sheet, columns, ids)
     result.errors.sort(key=lambda i: i.row)
     result.warnings.sort(key=lambda i: i.row)
     return result

@@ -88,13 +88,11 @@ def _labels_of(user_ids: set[int]) -> dict[int, str]:
 
 
 def _tasks(rows: list[tuple], phase_names: dict[int, str], labels: dict[int, str]) -> list[TaskSnap]:
-    tasks = []
-    for (tid, version, phase_id, order, start, end, owner_id, owner_name, title, standard, resources, risk, notes,
-         status, channel_id, deliverable, planned, done) in rows:
-        tasks.append(TaskSnap(tid, version, phase_id, phase_names.get(phase_id, ""), order, _day(start), _day(end),
-                              owner_id, labels[owner_id] if owner_id else owner_name, owner_name, title, standard,
-                              resources, risk, notes, status, channel_id, deliverable, planned, done))
-    return tasks
+    make, iso = TaskSnap._make, dt.date.fromisoformat
+    if rows and type(rows[0][4]) is str:                       # SQLite: ISO text, see _with_days()
+        return [make((r[0], r[1], r[2], r[3], iso(r[4]), iso(r[5]), *r[6:], phase_names.get(r[2], ""),
+                      labels[r[6]] if r[6] else r[7])) for r in rows]
+    return [make((*r, phase_names.get(r[2], ""), labels[r[6]] if r[6] else r[7])) for r in rows]
 
 
 def load_snapshot(campaign: Campaign, *, lock: bool = False) -> PlanSnapshot:

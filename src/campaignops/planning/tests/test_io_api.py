@@ -3,11 +3,19 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
 
 from campaignops.planning.io.export import export_plan
 from campaignops.planning.models import Task
 
 from .io_files import edit_xlsx, plan_state, sheet_values
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,11 +4,19 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from campaignops.core.models import AuditEntry
 from campaignops.planning.models import Task
 
 from .io_files import DATA, edit_xlsx, plan_state, sheet_values
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args) -> tuple[str, str]:
@@ -20,8 +28,10 @@ def run(*args) -> tuple[str, str]:
 @pytest.mark.django_db
 def test_export_plan_writes_the_file(demo, tmp_path):
     target = tmp_path / "plan.xlsx"
-    out, _ = run("export_plan", str(demo.pk), str(target), "--lang", "zh-hans")
+    out, _ = run("export_plan", str(demo.pk), str(target), "--lang", "en")
     assert out == f"Wrote 5 tasks of “{demo.name}” to {target}.\n"
+    assert sheet_values(target.read_bytes())[0][:3] == ["Phase", "Time window", "Owner"]
+    run("export_plan", str(demo.pk), str(target), "--lang", "zh-hans")
     rows = sheet_values(target.read_bytes())
     assert rows[0][:3] == ["活动阶段", "时间节点", "负责人"] and len(rows) == 6
 

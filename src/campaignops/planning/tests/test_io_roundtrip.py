@@ -5,6 +5,7 @@ import codecs
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from campaignops.campaigns.models import Channel
 from campaignops.campaigns.services import campaign_create
@@ -19,6 +20,13 @@ from campaignops.planning.models import Phase, Task
 from campaignops.planning.seed import SEED_ROWS
 
 from .io_files import DATA, EN_HEADERS, ZH_HEADERS, csv_bytes, edit_xlsx, plan_state, sheet_values, xlsx
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 D = dt.date
 

@@ -6,6 +6,7 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from campaignops.core import spreadsheets
 from campaignops.planning import services
@@ -13,6 +14,13 @@ from campaignops.planning.io.export import export_plan
 from campaignops.planning.models import PlanImport, Task
 
 from .io_files import edit_xlsx, plan_state, sheet_values
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are asserted in English whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
