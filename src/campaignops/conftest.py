@@ -12,6 +12,16 @@ def _no_axes_lockout(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in English and leaves no language behind (a zh-hans request activates it)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def demo(db):
     """The seed campaign loaded by `campaignops demo`."""

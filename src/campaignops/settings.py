@@ -126,6 +126,9 @@ WHITENOISE_USE_FINDERS = True
 
 # Uploads: refuse early, parse late (see core/spreadsheets.py for archive checks).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
+MAX_UPLOAD_UNCOMPRESSED_BYTES = env.int("MAX_UPLOAD_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024)
+MAX_UPLOAD_COMPRESSION_RATIO = env.int("MAX_UPLOAD_COMPRESSION_RATIO", default=100)
+MAX_UPLOAD_ZIP_MEMBERS = env.int("MAX_UPLOAD_ZIP_MEMBERS", default=1000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -150,6 +153,25 @@ SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 
 MAILERS = {"default": {"BACKEND": env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="campaignops@localhost")
+
+# Background jobs: Django's Tasks API on huey's backend. The queue is an SQLite file in DATA_DIR
+# (one machine, nothing to install) unless HUEY_REDIS_URL names a Redis server (a team's setup).
+# `campaignops worker` runs the consumer and its periodic tasks (huey's crontab is in UTC).
+HUEY_REDIS_URL = env.str("HUEY_REDIS_URL", default="")
+HUEY = {
+    "name": "campaignops",
+    "huey_class": "huey.RedisHuey" if HUEY_REDIS_URL else "huey.SqliteHuey",
+    "connection": {"url": HUEY_REDIS_URL} if HUEY_REDIS_URL else {"filename": str(DATA_DIR / "huey.sqlite3")},
+    "immediate": env.bool("HUEY_IMMEDIATE", default=False),
+    "utc": True,
+    "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
+}
+TASKS = {
+    "default": {
+        "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",
+        "OPTIONS": {"enqueue_on_commit": True},
+    }
+}
 
 LOGGING = {
     "version": 1,
