@@ -14,7 +14,7 @@ run: setup
 	$(BIN)/campaignops migrate --noinput -v0
 	$(BIN)/campaignops demo
 	$(BIN)/campaignops collectstatic --noinput -v0
-	$(BIN)/campaignops serve
+	$(BIN)/campaignops worker & W=$$!; trap 'kill $$W 2>/dev/null' EXIT INT TERM; $(BIN)/campaignops serve
 
 setup: $(PY_STAMP) $(VENDOR_STAMP)
 

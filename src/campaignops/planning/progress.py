@@ -59,7 +59,7 @@ def _check_progress(status: str, percent: int | None, note: str) -> None:
     if status not in TaskStatus.values:
         raise ValidationFailed(_("This is not one of the allowed values."), field="status")
     if percent is not None and not 0 <= percent <= 100:
-        raise ValidationFailed(_("The % complete must be between 0 and 100."), field="percent_complete")
+        raise ValidationFailed(_("Completion must be a whole number from 0 to 100."), field="percent_complete")
     if len(note) > NOTE_MAX:
         raise ValidationFailed(_("The note is too long (at most %(n)s characters).") % {"n": NOTE_MAX},
                                field="note")

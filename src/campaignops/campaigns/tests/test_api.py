@@ -449,7 +449,7 @@ def test_member_writes_need_manage(demo, users, api_as, username, status):
 
 def _path_values(demo, users) -> dict[str, int]:
     from campaignops.accounts.models import ApiToken
-    from campaignops.planning.models import Phase
+    from campaignops.planning.models import Phase, TaskDependency
 
     token, _raw = ApiToken.issue(user=users["lead"], name="someone else's")
     return {
@@ -459,7 +459,24 @@ def _path_values(demo, users) -> dict[str, int]:
         "target_id": KpiTarget.objects.filter(campaign=demo).order_by("id").first().pk,
         "member_id": Membership.objects.get(campaign=demo, user=users["sales"]).pk,
         "token_id": token.pk,
+        "dependency_id": TaskDependency.objects.filter(campaign=demo).order_by("id").first().pk,
+        **_risk_path_values(demo),
     }
+
+
+def _risk_path_values(demo) -> dict[str, int]:
+    """The risks app's rows (the demo has all but a stand-up; one is recorded here)."""
+    import datetime as dt
+
+    from campaignops.planning.models import Standup
+    from campaignops.risks.models import ContingencyTask, Issue, StrategyAdjustment
+
+    item = ContingencyTask.objects.filter(risk__campaign=demo).order_by("id").first()
+    standup = Standup.objects.create(campaign=demo, held_on=dt.date(2024, 6, 14),
+                                     held_at=dt.datetime(2024, 6, 14, 1, 30, tzinfo=dt.UTC))
+    return {"risk_id": item.risk_id, "contingency_id": item.pk, "standup_id": standup.pk,
+            "issue_id": Issue.objects.filter(campaign=demo).order_by("id").first().pk,
+            "adjustment_id": StrategyAdjustment.objects.filter(campaign=demo).order_by("id").first().pk}
 
 
 def _valid_bodies(ids: dict) -> dict[tuple[str, str], dict]:
@@ -482,9 +499,26 @@ def _valid_bodies(ids: dict) -> dict[tuple[str, str], dict]:
         ("patch", "/campaigns/{campaign_id}/phases/{phase_id}"): {"version": 1, "name": "X"},
         ("post", "/campaigns/{campaign_id}/tasks"): {"phase": ids["phase_id"], "title": "X"},
         ("patch", "/campaigns/{campaign_id}/tasks/{task_id}"): {"version": 1, "title": "X"},
+        ("post", "/campaigns/{campaign_id}/tasks/{task_id}/progress"): {"version": 1, "status": "in_progress"},
+        ("post", "/campaigns/{campaign_id}/dependencies"): {"predecessor": ids["task_id"], "successor": ids["task_id"]},
+        ("post", "/campaigns/{campaign_id}/tasks/{task_id}/slip-preview"): {"days": 1},
+        ("post", "/campaigns/{campaign_id}/tasks/{task_id}/reschedule"): {"days": 1, "version": 1},
+        ("post", "/campaigns/{campaign_id}/baselines"): {"label": "X"},
         ("post", "/campaigns/from-template"): {"template": template, "name": "X", "start_date": "2026-06-01"},
         ("post", "/campaigns/{campaign_id}/save-as-template"): {"name": "X"},
         ("post", "/me/tokens"): {"name": "X"},
+        ("post", "/campaigns/{campaign_id}/risks"): {"description": "X"},
+        ("post", "/campaigns/{campaign_id}/risks/from-plan"): {},
+        ("patch", "/campaigns/{campaign_id}/risks/{risk_id}"): {"version": 1, "description": "X"},
+        ("post", "/campaigns/{campaign_id}/risks/{risk_id}/contingency-tasks"): {"title": "X"},
+        ("post", "/campaigns/{campaign_id}/risks/{risk_id}/activate"): {"version": 1},
+        ("post", "/campaigns/{campaign_id}/issues"): {"problem": "X"},
+        ("patch", "/campaigns/{campaign_id}/issues/{issue_id}"): {"version": 1, "problem": "X"},
+        ("post", "/campaigns/{campaign_id}/issues/{issue_id}/resolve"): {"version": 1, "solution": "X"},
+        ("post", "/campaigns/{campaign_id}/adjustments"): {"what_changed": "X"},
+        ("patch", "/campaigns/{campaign_id}/adjustments/{adjustment_id}"): {"version": 1, "what_changed": "X"},
+        ("post", "/campaigns/{campaign_id}/standups"): {},
+        ("patch", "/campaigns/{campaign_id}/standups/{standup_id}"): {"version": 1},
         ("post", "/campaigns/{campaign_id}/plan/import"): {"multipart": {"file": SimpleUploadedFile(
             "plan.csv", "活动阶段,核心任务\n筹备期,确认目标\n".encode(), content_type="text/csv")}},
     }
@@ -550,6 +584,21 @@ def test_every_api_operation_is_guarded(demo, users, api_as):
 def test_no_generated_request_makes_a_server_error(demo, api_token):
     """A schemathesis smoke run over every operation of the OpenAPI document (a few derandomised
     examples each, signed in as the lead): bad input is a 4xx, never a 500."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    # Calls go straight to the WSGI app: keep it from closing the test's database connection at the
+    # end of each request (Django's test client does the same).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        _smoke(api_token)
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def _smoke(api_token):
     import schemathesis
     from hypothesis import HealthCheck, given, settings
 

@@ -109,6 +109,7 @@ ALLOWED = {
     "Excel", "API", "Bearer", "Token", "XLSX", "CSV", "JSON", "OpenAPI", "Meta", "Google", "TikTok", "Asia",
     "Shanghai", "CNY", "UTC", "ClickUp", "Trello", "LibreOffice", "WeCom", "DingTalk", "Feishu", "Swagger",
     "Authorization", "docs", "Docs", "Email", "html", "xlsx", "csv", "KOL", "KOC", "SMART", "Gantt", "PDF", "Word",
+    "xls", "ods", "AUD", "EUR", "GBP", "HKD", "JPY", "KRW", "MYR", "SGD", "TWD", "USD", "wangfang",
 }
 
 
@@ -136,6 +137,7 @@ def test_pages_read_fully_in_chinese(client, django_user_model):
     seed_templates_ensure()
     user = django_user_model.objects.create_user("wangfang", password="x-secret-123", is_staff=True)
     Profile.objects.create(user=user, display_name="王芳", language="zh-hans")
+    PlanTemplate.objects.filter(language="en").delete()  # data in English is not UI
     campaign = campaign_create_from_template(template=PlanTemplate.objects.get(language="zh-hans"), actor=user,
                                              name="双十一预热", start_date=dt.date(2026, 6, 1))
     campaign.kpi_targets.create(metric="impressions", label="曝光量", target_value=500000, due_date=dt.date(2026, 6, 12))

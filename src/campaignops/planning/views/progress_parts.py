@@ -42,7 +42,7 @@ MAX_LANES = 10
 
 class ProgressForm(forms.Form):
     status = forms.ChoiceField(label=gettext_lazy("Status"), choices=TaskStatus.choices)
-    percent_complete = forms.IntegerField(label=gettext_lazy("% complete"), min_value=0, max_value=100,
+    percent_complete = forms.IntegerField(label=gettext_lazy("Complete (%)"), min_value=0, max_value=100,
                                           widget=forms.NumberInput(attrs={"step": 5}))
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=progress.NOTE_MAX,
                            widget=forms.Textarea(attrs={"rows": 3}))
@@ -260,13 +260,13 @@ def daily_workbook(campaign: Campaign, table: progress.DailyTable) -> bytes:
     head = [Column(_("Phase"), 14), Column(_("Core task"), 36, "wrap"), Column(_("Owner"), 14),
             Column(_("Start"), 11, "date"), Column(_("End"), 11, "date")]
     days = [Column(f"{d:%m-%d}", 11) for d in table.days]
-    tail = [Column(_("Status now"), 12), Column(_("% complete"), 10, "number")]
+    tail = [Column(_("Status now"), 12), Column(_("Complete (%)"), 10, "number")]
     rows = ([r.task.phase.name, r.task.title, _owner(r.task), r.task.start_date, r.task.end_date,
              *[_cell_text(c) for c in r.cells], str(r.task.get_status_display()), r.task.percent_complete]
             for r in table.rows)
     updates = SheetSpec(_("Updates"), [
         Column(_("Date"), 11, "date"), Column(_("Core task"), 36, "wrap"), Column(_("Status"), 12),
-        Column(_("% complete"), 10, "number"), Column(_("Note"), 50, "wrap"), Column(_("By"), 16)],
+        Column(_("Complete (%)"), 10, "number"), Column(_("Note"), 50, "wrap"), Column(_("By"), 16)],
         ([u.date, u.task_title, str(u.get_status_display()), u.percent_complete, u.note,
           _("automatic") if u.automatic else _author(u)] for u in table.updates))
     return write_xlsx([SheetSpec(_("Daily progress"), [*head, *days, *tail], rows), updates])

@@ -45,6 +45,7 @@
   function rowAction(row, item) {
     const act = item.dataset.act;
     if (act === "edit") return editRow(row, "");
+    if (act === "progress" && window.CampaignProgress) return window.CampaignProgress.open(`${row.dataset.u}progress/`);
     if (act === "up" || act === "down") return request("POST", `${row.dataset.u}move/`, row, { direction: act });
     if (act === "delete" && window.confirm(item.dataset.confirmText)) return request("POST", `${row.dataset.u}delete/`, row);
     return null;
