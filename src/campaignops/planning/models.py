@@ -84,7 +84,7 @@ class Task(TimeStampedModel):
                                    help_text=_("What is delivered, e.g. “amateur notes”."))
     deliverables_planned = models.PositiveIntegerField(_("deliverables planned"), null=True, blank=True)
     deliverables_done = models.PositiveIntegerField(_("deliverables done"), null=True, blank=True)
-    percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
+    percent_complete = models.PositiveSmallIntegerField(_("Complete (%)"), default=0)
 
     class Meta:
         verbose_name = _("task")
@@ -303,7 +303,7 @@ class DailyUpdate(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="daily_updates")
     date = models.DateField(_("date"))
     status = models.CharField(_("status"), max_length=20, choices=TaskStatus.choices)
-    percent_complete = models.PositiveSmallIntegerField(_("% complete"), default=0)
+    percent_complete = models.PositiveSmallIntegerField(_("Complete (%)"), default=0)
     note = models.TextField(_("note"), blank=True)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("author"))

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField(verbose_name='date')),
                 ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('delayed', 'Delayed'), ('blocked', 'Blocked'), ('cancelled', 'Cancelled')], max_length=20, verbose_name='status')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, verbose_name='% complete')),
+                ('percent_complete', models.PositiveSmallIntegerField(default=0, verbose_name='Complete (%)')),
                 ('note', models.TextField(blank=True, verbose_name='note')),
                 ('automatic', models.BooleanField(default=False, verbose_name='automatic')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='task',
             name='percent_complete',
-            field=models.PositiveSmallIntegerField(default=0, verbose_name='% complete'),
+            field=models.PositiveSmallIntegerField(default=0, verbose_name='Complete (%)'),
         ),
         migrations.AddConstraint(
             model_name='task',

@@ -261,7 +261,7 @@ def test_daily_export_is_a_safe_workbook(demo, users, client_as):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = book["Daily progress"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == ["Phase", "Core task", "Owner", "Start", "End", "06-04", "06-05", "06-06", "Status now", "% complete"]
+    assert rows[0] == ["Phase", "Core task", "Owner", "Start", "End", "06-04", "06-05", "06-06", "Status now", "Complete (%)"]
     assert rows[1][1:3] + rows[1][5:] == [PREP, "王芳 Wang Fang", "(Doing 40%)", "Blocked 40%", "(Blocked 40%)",
                                           "Done", 100]
     assert rows[2][5:] == ["(Doing 10%)", "Blocked 10%", "(Blocked 10%)", "Blocked", 10]
