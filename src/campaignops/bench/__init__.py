@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MODULES = ["campaignops.bench.plan_page", "campaignops.bench.plan_io", "campaignops.bench.schedule"]
+MODULES = ["campaignops.bench.plan_page", "campaignops.bench.plan_io", "campaignops.bench.schedule",
+           "campaignops.bench.timeline_page", "campaignops.bench.standup_page"]
 
 
 @dataclass

@@ -9,7 +9,7 @@ from campaignops.accounts.models import Department, Profile
 from campaignops.campaigns.models import Campaign, Channel, KpiTarget, Membership, Role
 from campaignops.campaigns.services import channels_ensure_builtin
 
-from .models import Phase, Task
+from .models import BaselineTask, Phase, PlanBaseline, Task, TaskDependency
 from .seed import SEED_ROWS, SEED_TEMPLATE
 from .services import seed_templates_ensure
 
@@ -44,6 +44,8 @@ def load_demo() -> tuple[Campaign, bool]:
         users[username] = user
     existing = Campaign.objects.filter(name=DEMO_CAMPAIGN).first()
     if existing is not None:
+        _ensure_schedule(existing, users["lead"])
+        _ensure_risks(existing, users)
         return existing, False
     meta = SEED_TEMPLATE["zh-hans"]
     campaign = Campaign.objects.create(
@@ -84,6 +86,102 @@ def load_demo() -> tuple[Campaign, bool]:
             deliverable=deliverable[0] if deliverable else "",
             deliverables_planned=deliverable[2] if deliverable else None,
         )
+    _ensure_schedule(campaign, users["lead"])
+    _ensure_risks(campaign, users)
     return campaign, True
 
 
+SEED_CHAIN = ["preparation", "warm_up", "burst", "continuation", "review"]
+
+
+def _ensure_schedule(campaign: Campaign, lead) -> None:
+    """Finish-to-start dependencies along the seed chain (preparation → warm-up → burst → wrap-up →
+    review) when the campaign has none yet, and a baseline of the plan when it has none (idempotent)."""
+    if not TaskDependency.objects.filter(campaign=campaign).exists():
+        first: dict[str, int] = {}
+        for pk, kind in (Task.objects.filter(campaign=campaign, phase__kind__in=SEED_CHAIN)
+                         .order_by("phase__order", "order", "id").values_list("pk", "phase__kind")):
+            first.setdefault(kind, pk)
+        chain = [first[kind] for kind in SEED_CHAIN if kind in first]
+        TaskDependency.objects.bulk_create([TaskDependency(campaign=campaign, predecessor_id=a, successor_id=b)
+                                            for a, b in zip(chain, chain[1:], strict=False)])
+    if not PlanBaseline.objects.filter(campaign=campaign).exists() and campaign.tasks.exists():
+        baseline = PlanBaseline.objects.create(campaign=campaign, taken_by=lead,
+                                               label="计划确认 / Plan as confirmed")
+        BaselineTask.objects.bulk_create([
+            BaselineTask(baseline=baseline, task_id=pk, start_date=start, end_date=end)
+            for pk, start, end in campaign.tasks.values_list("pk", "start_date", "end_date")])
+
+
+# ---- risks, issues, adjustments (the risks app's demo rows) --------------------------------------
+
+# (description, category, probability, impact, trigger, contingency plan, phase kind) beyond the seed's
+# own risk plans: the seed's step 4 contingencies (bad weather, late materials).
+EXTRA_RISKS = [
+    ("天气突变（暴雨/高温）影响线下快闪店", "weather", 2, 5, "活动前48小时气象预警为橙色及以上",
+     "线下活动改为线上云直播", "burst"),
+    ("快闪店物料延迟到货", "supply_chain", 3, 3, "物料供应商发货延迟超过1天", "优先保障核心渠道的物料", "burst"),
+]
+# seed risk description -> (probability, impact, trigger)
+SEED_RISK_SCORES = {
+    "达人档期冲突": (3, 4, "达人在发布前48小时内取消或改期"),
+    "线下人流不足": (3, 3, "开业首日中午前到访不足100人"),
+    "投诉集中": (2, 4, "单日投诉超过10条"),
+    "目标分歧": (2, 2, "目标确认书未在筹备期结束前签字"),
+}
+
+
+def _ensure_risks(campaign: Campaign, users: dict) -> None:
+    """The seed's risk plans as risks (with scores and triggers), two more prepared contingencies, one
+    contingency task on the KOL risk, one resolved and one open issue, one adjustment (idempotent)."""
+    import datetime as dt
+
+    from campaignops.core.models import AuditEntry
+    from campaignops.risks import services as risks
+    from campaignops.risks.models import ContingencyTask, Issue, Risk, StrategyAdjustment
+
+    lead = users["lead"]
+    mark = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    if not Risk.objects.filter(campaign=campaign).exists():
+        for risk in risks.risks_from_plan(campaign=campaign, actor=lead):
+            p, i, trigger = SEED_RISK_SCORES.get(risk.description, (3, 3, ""))
+            Risk.objects.filter(pk=risk.pk).update(probability=p, impact=i, trigger=trigger)
+        phases = {p.kind: p for p in campaign.phases.all()}
+        for text, category, p, i, trigger, plan, kind in EXTRA_RISKS:
+            risks.risk_create(campaign=campaign, actor=lead, description=text, category=category, probability=p,
+                              impact=i, trigger=trigger, contingency_plan=plan, phase=phases.get(kind),
+                              owner=users["logistics"])
+    kol = Risk.objects.filter(campaign=campaign, category="kol_schedule").order_by("id").first()
+    if kol is not None and not ContingencyTask.objects.filter(risk=kol).exists():
+        ContingencyTask.objects.create(risk=kol, title="联系2名备选素人并确认档期", phase=kol.phase, duration=2,
+                                       owner=users["product"], completion_standard="2名素人确认档期并签约", order=1)
+    if not Issue.objects.filter(campaign=campaign).exists():
+        _demo_issues(campaign, users, Risk.objects.filter(campaign=campaign, category="supply_chain").first())
+    if not StrategyAdjustment.objects.filter(campaign=campaign).exists():
+        cvr = campaign.kpi_targets.filter(metric="cvr").first()
+        risks.adjustment_create(
+            campaign=campaign, actor=lead, date=dt.date(2024, 6, 16), trigger="user_feedback",
+            what_changed="评论反映“价格不透明”：直播间增加价格说明卡，并在商品页置顶价格公示",
+            expected_effect="线上预售转化率回到5%", kpi_target=cvr,
+            channel=Channel.objects.filter(code="douyin").first())
+    # Seed data, like the rest of the demo: it leaves no audit trail (the services above wrote one).
+    AuditEntry.objects.filter(id__gt=mark, campaign_id=campaign.pk).delete()
+
+
+def _demo_issues(campaign: Campaign, users: dict, supply_risk) -> None:
+    import datetime as dt
+    import zoneinfo
+
+    from campaignops.risks import services as risks
+    from campaignops.risks.models import Issue
+
+    cst = zoneinfo.ZoneInfo(campaign.time_zone)
+    burst = campaign.tasks.filter(phase__kind="burst").order_by("order", "id").first()
+    solved = risks.issue_create(campaign=campaign, actor=users["sales"], problem="直播网络测试：场地上行带宽不足，推流卡顿",
+                                severity="high", reported_at=dt.datetime(2024, 6, 13, 10, 0, tzinfo=cst),
+                                owner=users["sales"], task=burst)
+    Issue.objects.filter(pk=solved.pk).update(status="resolved", solution="更换专线，并准备4G备用推流设备",
+                                              resolved_at=dt.datetime(2024, 6, 13, 16, 30, tzinfo=cst))
+    risks.issue_create(campaign=campaign, actor=users["logistics"], problem="快闪店展架预计晚到1天",
+                       severity="high", reported_at=dt.datetime(2024, 6, 14, 9, 0, tzinfo=cst),
+                       owner=users["logistics"], task=burst, risk=supply_risk)

@@ -2,15 +2,16 @@
 
 import datetime as dt
 import zoneinfo
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from campaignops.campaigns.models import Campaign
+from campaignops.campaigns.models import Campaign, Membership
 from campaignops.campaigns.services import _validate
 from campaignops.core import audit
-from campaignops.core.errors import DomainError
+from campaignops.core.errors import DomainError, StaleVersion
 from campaignops.core.versioning import save_versioned
 from campaignops.planning.models import Phase, Task
 from campaignops.planning.services import calendar_for, task_create
@@ -30,6 +31,7 @@ from .models import (
 RISK_FIELDS = ["description", "category", "probability", "impact", "trigger", "contingency_plan", "owner",
                "status", "phase"]
 ISSUE_FIELDS = ["problem", "owner", "severity", "response_deadline", "status", "solution", "task", "risk"]
+MAX_RESPONSE_HOURS = 720
 ADJUSTMENT_FIELDS = ["date", "trigger", "what_changed", "expected_effect", "kpi_target", "channel",
                      "measured_effect"]
 
@@ -43,6 +45,13 @@ def _same_campaign(campaign_id: int, **refs) -> None:
         if obj is not None and getattr(obj, "campaign_id", campaign_id) != campaign_id:
             raise DomainError(_("The %(item)s belongs to another campaign.") % {"item": obj._meta.verbose_name},
                               field=name)
+
+
+def _check_owner(campaign_id: int, owner, field: str = "owner") -> None:
+    """Owners are people of the team (a site administrator may be named too)."""
+    if owner is not None and not owner.is_superuser and not Membership.objects.filter(
+            campaign_id=campaign_id, user=owner).exists():
+        raise DomainError(_("The owner must be a member of the campaign."), field=field)
 
 
 def _update(obj, *, actor, version, allowed, action, **changes):
@@ -63,6 +72,8 @@ def _update(obj, *, actor, version, allowed, action, **changes):
 @transaction.atomic
 def risk_create(*, campaign: Campaign, actor, description: str, **fields) -> Risk:
     _same_campaign(campaign.pk, phase=fields.get("phase"), source_task=fields.get("source_task"))
+    if not fields.get("source_task"):
+        _check_owner(campaign.pk, fields.get("owner"))
     risk = Risk(campaign=campaign, description=description, **fields)
     _validate(risk)
     risk.save()
@@ -73,6 +84,8 @@ def risk_create(*, campaign: Campaign, actor, description: str, **fields) -> Ris
 @transaction.atomic
 def risk_update(*, risk: Risk, actor, version: int | None, **changes) -> Risk:
     _same_campaign(risk.campaign_id, phase=changes.get("phase"))
+    if "owner" in changes:
+        _check_owner(risk.campaign_id, changes["owner"])
     return _update(risk, actor=actor, version=version, allowed=RISK_FIELDS, action="risk.update", **changes)
 
 
@@ -85,11 +98,22 @@ def risk_delete(*, risk: Risk, actor) -> None:
 @transaction.atomic
 def contingency_task_add(*, risk: Risk, actor, title: str, **fields) -> ContingencyTask:
     _same_campaign(risk.campaign_id, phase=fields.get("phase"))
+    _check_owner(risk.campaign_id, fields.get("owner"))
+    if "order" not in fields:
+        fields["order"] = (risk.contingency_tasks.order_by("-order").values_list("order", flat=True).first() or 0) + 1
     item = ContingencyTask(risk=risk, title=title, **fields)
     _validate(item)
     item.save()
-    audit.record(actor=actor, action="contingency_task.add", obj=item, campaign_id=risk.campaign_id)
+    audit.record(actor=actor, action="contingency_task.add", obj=item, campaign_id=risk.campaign_id,
+                 summary=title[:200])
     return item
+
+
+@transaction.atomic
+def contingency_task_delete(*, item: ContingencyTask, actor) -> None:
+    audit.record(actor=actor, action="contingency_task.delete", obj=item, campaign_id=item.risk.campaign_id,
+                 summary=item.title[:200])
+    item.delete()
 
 
 @transaction.atomic
@@ -121,11 +145,45 @@ def _phase_for(risk: Risk, item: ContingencyTask, today: dt.date) -> Phase:
     return current[0] if current else phases[-1]
 
 
+@dataclass(frozen=True)
+class PlannedTask:
+    """A contingency task as it will be created: its phase and working-day window."""
+
+    item: ContingencyTask
+    phase: Phase
+    start: dt.date
+    end: dt.date
+    owner: object | None
+
+
+def contingency_plan_tasks(*, risk: Risk, now: dt.datetime | None = None) -> list[PlannedTask]:
+    """Where and when each contingency task of `risk` would land if switched on at `now`: in its own
+    phase, else the risk's, else the phase running today (else the last); from the first working
+    day on or after today (or the phase start), for its duration in working days. Writes nothing."""
+    now = now or timezone.now()
+    today = now.astimezone(zoneinfo.ZoneInfo(risk.campaign.time_zone)).date()
+    cal = calendar_for(risk.campaign.country)
+    out = []
+    for item in risk.contingency_tasks.select_related("phase", "owner__profile").order_by("order", "id"):
+        phase = _phase_for(risk, item, today)
+        start = cal.next_working_day(max(today, phase.start_date))
+        end = cal.add_working_days(start, max(item.duration, 1) - 1)
+        out.append(PlannedTask(item, phase, start, end, item.owner or risk.owner))
+    return out
+
+
 @transaction.atomic
 def contingency_activate(*, risk: Risk, actor, version: int | None, note: str = "",
                          now: dt.datetime | None = None) -> tuple[list[Task], Issue, StrategyAdjustment]:
     """Switch plan B on: create its tasks, open an issue with a response clock, log the adjustment,
     mark the risk triggered — all in one transaction, or nothing at all."""
+    stored = Risk.objects.select_for_update().filter(pk=risk.pk).values_list("version", "status").first()
+    if stored is None:
+        raise DomainError(_("This risk no longer exists."))
+    if version is not None and stored[0] != version:
+        raise StaleVersion(_("Someone else changed this item in the meantime. Reload to see their changes, "
+                             "then edit again."), current_version=stored[0])
+    risk.status = stored[1]
     if risk.status == RiskStatus.TRIGGERED:
         raise DomainError(_("This contingency is already switched on."))
     if risk.status == RiskStatus.CLOSED:
@@ -133,15 +191,11 @@ def contingency_activate(*, risk: Risk, actor, version: int | None, note: str = 
     now = now or timezone.now()
     campaign = risk.campaign
     today = now.astimezone(zoneinfo.ZoneInfo(campaign.time_zone)).date()
-    cal = calendar_for(campaign.country)
     created = []
-    for item in risk.contingency_tasks.select_related("phase").order_by("order", "id"):
-        phase = _phase_for(risk, item, today)
-        start = cal.next_working_day(max(today, phase.start_date))
-        end = cal.add_working_days(start, max(item.duration, 1) - 1)
+    for plan in contingency_plan_tasks(risk=risk, now=now):
         created.append(task_create(
-            campaign=campaign, actor=actor, phase=phase, title=item.title, start_date=start, end_date=end,
-            owner=item.owner or risk.owner, completion_standard=item.completion_standard,
+            campaign=campaign, actor=actor, phase=plan.phase, title=plan.item.title, start_date=plan.start,
+            end_date=plan.end, owner=plan.owner, completion_standard=plan.item.completion_standard,
             notes=_("Contingency for: %(risk)s") % {"risk": risk.description[:200]}, status="in_progress",
         ))
     issue = issue_create(campaign=campaign, actor=actor, problem=risk.description, severity="high",
@@ -164,6 +218,10 @@ def contingency_activate(*, risk: Risk, actor, version: int | None, note: str = 
 def issue_create(*, campaign: Campaign, actor, problem: str, severity: str = "medium",
                  reported_at: dt.datetime | None = None, response_hours: int | None = None, **fields) -> Issue:
     _same_campaign(campaign.pk, task=fields.get("task"), risk=fields.get("risk"))
+    _check_owner(campaign.pk, fields.get("owner"))
+    if response_hours is not None and not 1 <= response_hours <= MAX_RESPONSE_HOURS:
+        raise DomainError(_("The response time must be between 1 and %(max)s hours.") % {"max": MAX_RESPONSE_HOURS},
+                          field="response_hours")
     reported_at = reported_at or timezone.now()
     issue = Issue(campaign=campaign, problem=problem, severity=severity, reported_at=reported_at,
                   reported_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -178,6 +236,8 @@ def issue_create(*, campaign: Campaign, actor, problem: str, severity: str = "me
 @transaction.atomic
 def issue_update(*, issue: Issue, actor, version: int | None, **changes) -> Issue:
     _same_campaign(issue.campaign_id, task=changes.get("task"), risk=changes.get("risk"))
+    if "owner" in changes:
+        _check_owner(issue.campaign_id, changes["owner"])
     status = changes.get("status")
     if status in (IssueStatus.RESOLVED, IssueStatus.CLOSED) and issue.resolved_at is None:
         if not (changes.get("solution") or issue.solution):
@@ -187,6 +247,26 @@ def issue_update(*, issue: Issue, actor, version: int | None, **changes) -> Issu
         changes["resolved_at"] = None
     return _update(issue, actor=actor, version=version, allowed=ISSUE_FIELDS + ["resolved_at"],
                    action="issue.update", **changes)
+
+
+@transaction.atomic
+def issue_resolve(*, issue: Issue, actor, version: int | None, solution: str) -> Issue:
+    """Record the solution and mark the issue resolved (its resolution time is stamped)."""
+    if version is not None and version != issue.version:
+        raise StaleVersion(_("Someone else changed this item in the meantime. Reload to see their changes, "
+                             "then edit again."), current_version=issue.version)
+    if issue.status in (IssueStatus.RESOLVED, IssueStatus.CLOSED):
+        raise DomainError(_("This issue is already resolved."), field="status")
+    if not (solution or "").strip():
+        raise DomainError(_("Write down the solution before resolving the issue."), field="solution")
+    return issue_update(issue=issue, actor=actor, version=version, status=IssueStatus.RESOLVED,
+                        solution=solution.strip())
+
+
+@transaction.atomic
+def issue_delete(*, issue: Issue, actor) -> None:
+    audit.record(actor=actor, action="issue.delete", obj=issue, summary=issue.problem[:200])
+    issue.delete()
 
 
 # ---- strategy adjustments -----------------------------------------------------------------------
@@ -206,5 +286,12 @@ def adjustment_create(*, campaign: Campaign, actor, what_changed: str, date: dt.
 
 @transaction.atomic
 def adjustment_update(*, adjustment: StrategyAdjustment, actor, version: int | None, **changes):
+    _same_campaign(adjustment.campaign_id, kpi_target=changes.get("kpi_target"))
     return _update(adjustment, actor=actor, version=version, allowed=ADJUSTMENT_FIELDS,
                    action="adjustment.update", **changes)
+
+
+@transaction.atomic
+def adjustment_delete(*, adjustment: StrategyAdjustment, actor) -> None:
+    audit.record(actor=actor, action="adjustment.delete", obj=adjustment, summary=adjustment.what_changed[:200])
+    adjustment.delete()

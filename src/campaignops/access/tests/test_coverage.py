@@ -60,19 +60,26 @@ def _dependency_sample(campaign) -> int:
 
 
 def _risk_samples(campaign) -> dict[str, int]:
-    """Risk register, contingency task, issue, adjustment and stand-up rows (the demo has all but a
-    stand-up; one is recorded here)."""
+    """Risk register, contingency task, issue, adjustment and stand-up rows of the campaign (the demo
+    has all but a stand-up; what is missing is created here)."""
     import datetime as dt
 
     from campaignops.planning.models import Standup
     from campaignops.risks.models import ContingencyTask, Issue, Risk, StrategyAdjustment
 
-    item = ContingencyTask.objects.filter(risk__campaign=campaign).select_related("risk").order_by("id").first()
+    moment = dt.datetime(2024, 6, 14, 1, 30, tzinfo=dt.UTC)
+    item = ContingencyTask.objects.filter(risk__campaign=campaign).order_by("id").first()
+    if item is None:
+        risk = Risk.objects.filter(campaign=campaign).order_by("id").first() or Risk.objects.create(
+            campaign=campaign, description="达人档期冲突", contingency_plan="备选2名素人")
+        item = ContingencyTask.objects.create(risk=risk, title="联系备选素人")
+    issue = Issue.objects.filter(campaign=campaign).order_by("id").first() or Issue.objects.create(
+        campaign=campaign, problem="物料延迟", reported_at=moment, response_deadline=moment + dt.timedelta(hours=24))
+    adjustment = StrategyAdjustment.objects.filter(campaign=campaign).order_by("id").first() or \
+        StrategyAdjustment.objects.create(campaign=campaign, date=moment.date(), what_changed="增加价格说明")
     standup = Standup.objects.filter(campaign=campaign).order_by("id").first() or Standup.objects.create(
-        campaign=campaign, held_on=dt.date(2024, 6, 14), held_at=dt.datetime(2024, 6, 14, 1, 30, tzinfo=dt.UTC))
-    return {"risk": item.risk_id if item else Risk.objects.filter(campaign=campaign).order_by("id").first().pk,
-            "contingency": item.pk, "issue": Issue.objects.filter(campaign=campaign).order_by("id").first().pk,
-            "adjustment": StrategyAdjustment.objects.filter(campaign=campaign).order_by("id").first().pk,
+        campaign=campaign, held_on=moment.date(), held_at=moment)
+    return {"risk": item.risk_id, "contingency": item.pk, "issue": issue.pk, "adjustment": adjustment.pk,
             "standup": standup.pk}
 
 

@@ -15,6 +15,8 @@ NOW = dt.datetime(2024, 6, 14, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, warm-u
 
 @pytest.fixture
 def seed_risks(demo, users):
+    """The plan's risk plans imported afresh (the demo loader has already imported them once)."""
+    Risk.objects.filter(campaign=demo).delete()
     return services.risks_from_plan(campaign=demo, actor=users["lead"])
 
 
