@@ -13,6 +13,7 @@ from campaignops.core import audit
 from campaignops.core.errors import DomainError, NotAllowed
 from campaignops.core.versioning import save_versioned
 
+from . import hooks
 from .domain.templating import Offsets, Window, to_offsets, to_window
 from .domain.workdays import WorkCalendar
 from .models import (
@@ -222,21 +223,23 @@ def campaign_create_from_template(*, template: PlanTemplate, actor, name: str, s
     campaign_fields.setdefault("goal_statement", template.goal_statement)
     campaign = campaign_create(actor=actor, name=name, start_date=start_date,
                                end_date=end, country=country, **campaign_fields)
+    created = []
     for tp in phases:
         w = windows[tp.pk]
         phase = Phase.objects.create(campaign=campaign, kind=tp.kind, name=tp.name, order=tp.order,
                                      start_date=w.start, end_date=w.end)
         for tt in tp.tasks.all():
             tw = windows[("t", tt.pk)]
-            Task.objects.create(
+            created.append(Task.objects.create(
                 campaign=campaign, phase=phase, order=tt.order, start_date=tw.start, end_date=tw.end,
                 owner=match_owner(campaign, tt.owner_name), owner_name=tt.owner_name, title=tt.title,
                 completion_standard=tt.completion_standard, resource_needs=tt.resource_needs,
                 risk_plan=tt.risk_plan, notes=tt.notes, channel_id=tt.channel_id, deliverable=tt.deliverable,
                 deliverables_planned=tt.deliverables_planned,
-            )
+            ))
     audit.record(actor=actor, action="campaign.create_from_template", obj=campaign,
                  summary=template.name)
+    hooks.rows_added(campaign=campaign, tasks=created, actor=actor)
     return campaign
 
 

@@ -24,6 +24,7 @@ from campaignops.core.errors import DomainError, ValidationFailed
 from campaignops.core.models import AuditEntry
 from campaignops.core.spreadsheets import Upload, gc_paused, read_rows
 
+from .. import hooks
 from ..models import Phase, PlanImport, PlanImportState, Task, TaskStatus
 from .columns import Field, HeaderMap, column_letter, normalise_word, status_table
 from .diff import PhaseSnap, PlanSnapshot, Preview, RowPlan, TaskSnap, diff
@@ -255,6 +256,7 @@ def plan_import_apply(*, campaign: Campaign, actor, rows: list[ParsedRow], colum
     _updated_tasks(changed, {t.id: t for t in snap.tasks}, phase_ids)
     summary = ApplySummary(len(created), len(changed), preview.counts["unchanged"], len(preview.new_phases))
     _audit(campaign, actor, created, changed, summary, file_name)
+    hooks.rows_added(campaign=campaign, tasks=created, actor=actor)
     return summary
 
 

@@ -72,3 +72,37 @@ def test_resolving_an_issue_needs_a_solution_and_stamps_the_time(demo, users):
     services.issue_update(issue=issue, actor=users["lead"], version=1, status="resolved", solution="换备选素人")
     issue.refresh_from_db()
     assert issue.resolved_at is not None and issue.version == 2
+
+
+def test_a_campaign_from_the_seed_template_gets_its_risk_plans_as_risks(demo, users):
+    """Rows added from a template bring their risk plans along as risks (planning.hooks)."""
+    from campaignops.planning.models import PlanTemplate
+    from campaignops.planning.services import campaign_create_from_template
+
+    campaign = campaign_create_from_template(template=PlanTemplate.objects.get(language="en"), actor=users["lead"],
+                                             name="Autumn launch", start_date=dt.date(2026, 6, 1))
+    assert sorted(Risk.objects.filter(campaign=campaign).values_list("description", "contingency_plan", "category")) == [
+        ("Complaints pile up", "respond within 24 hours", "other"),
+        ("Goal disagreement", "hold an alignment meeting", "other"),
+        ("Influencer schedule clash", "2 amateur back-ups", "kol_schedule"),
+        ("Low foot traffic", "hand out coupons with nearby malls", "traffic"),
+    ]
+    assert all(r.source_task.campaign_id == campaign.pk for r in Risk.objects.filter(campaign=campaign))
+
+
+def test_imported_rows_bring_their_risk_plans(demo, users):
+    from campaignops.core.spreadsheets import guard_upload
+    from campaignops.planning.io.importer import plan_import_apply, preview_upload
+    from campaignops.planning.tests.io_files import xlsx
+
+    data = xlsx(["活动阶段", "时间节点", "负责人", "核心任务", "完成标准", "资源需求", "风险预案", "备注"],
+                [["爆发期（直播+线下）", "2024-06-15 ~ 2024-06-16", "", "城市快闪第二站", "到访300人", "场地",
+                  "暴雨：改为云直播", ""]])
+    result = preview_upload(campaign=demo, upload=guard_upload("plan.xlsx", data), lang="zh-hans")
+    assert result.errors == []
+    before = Risk.objects.filter(campaign=demo).count()
+    plan_import_apply(campaign=demo, actor=users["lead"], rows=result.parsed.rows)
+    new = Risk.objects.filter(campaign=demo).order_by("-id").first()
+    assert Risk.objects.filter(campaign=demo).count() == before + 1
+    assert (new.description, new.contingency_plan, new.category, new.source_task.title) == (
+        "暴雨", "改为云直播", "weather", "城市快闪第二站")
