@@ -115,7 +115,10 @@ def wilson(successes: float, trials: float, z: float = 1.96) -> tuple[float, flo
     denom = 1 + z * z / trials
     centre = (p + z * z / (2 * trials)) / denom
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denom
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    # At the edges the bound is exact (floating point would leave a 1e-17 residue).
+    low = 0.0 if successes <= 0 else max(centre - half, 0.0)
+    high = 1.0 if successes >= trials else min(centre + half, 1.0)
+    return low, high
 
 
 def forecast_rate(*, target_percent: Decimal, numerator: Decimal, denominator: Decimal, threshold: float = 0.1,

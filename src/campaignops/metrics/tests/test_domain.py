@@ -137,6 +137,11 @@ def test_forecast_rate_with_wilson_range():
     assert low.projected == Decimal("0.75") and low.status == "ahead"
 
 
+def test_wilson_edges_are_exact():
+    assert wilson(0, 11)[0] == 0.0
+    assert wilson(11, 11)[1] == 1.0
+
+
 @given(st.integers(0, 1000), st.integers(1, 1000))
 def test_wilson_contains_the_point_estimate(k, extra):
     n = k + extra
