@@ -8,7 +8,9 @@ topological order, and the answers are turned back into dates.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from bisect import bisect_left
+from contextlib import contextmanager
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -159,10 +161,27 @@ def _find_cycle(n: int, succ: list[list[int]], remaining: set[int]) -> list[int]
     raise AssertionError("no cycle found among remaining nodes")
 
 
+@contextmanager
+def _gc_paused():
+    """Building the graph allocates tens of thousands of small tuples: a collection pass in the
+    middle scans them all for nothing (none of them can form a cycle)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Schedule:
     """Dependencies resolved over a plan. Raises CycleError / UnknownTaskError on bad input."""
 
     def __init__(self, tasks: Sequence[TaskSpec], deps: Iterable[Dependency], cal: WorkCalendar):
+        with _gc_paused():
+            self._build(tasks, deps, cal)
+
+    def _build(self, tasks: Sequence[TaskSpec], deps: Iterable[Dependency], cal: WorkCalendar) -> None:
         self.cal = cal
         self.tasks = list(tasks)
         self.pos = {t.id: i for i, t in enumerate(self.tasks)}
@@ -182,18 +201,18 @@ class Schedule:
         self.planned_start = [self.idx.index(t.start) for t in self.tasks]
         index, index_end = self.idx.index, self.idx.index_end
         self.duration = [max(index_end(t.end) - index(t.start) + 1, 1) for t in self.tasks]
-        pos = self.pos
-        self.succ: list[list[int]] = [[] for _ in range(n)]
-        self.pred: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
-        self.succ_edges: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+        succ: list[list[int]] = [[] for _ in range(n)]
+        pred: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
+        succ_edges: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
         indeg = [0] * n
         fs = DepType.FINISH_TO_START
         for d in self.deps:
-            p, q, is_fs = pos[d.predecessor], pos[d.successor], d.type == fs
-            self.succ[p].append(q)
-            self.pred[q].append((p, is_fs, d.lag))
-            self.succ_edges[p].append((q, is_fs, d.lag))
+            p, q, is_fs, lag = pos[d.predecessor], pos[d.successor], d.type == fs, d.lag
+            succ[p].append(q)
+            pred[q].append((p, is_fs, lag))
+            succ_edges[p].append((q, is_fs, lag))
             indeg[q] += 1
+        self.succ, self.pred, self.succ_edges = succ, pred, succ_edges
         self.order = _topological_order(n, self.succ, indeg)
         if len(self.order) < n:
             seen = set(self.order)
@@ -235,6 +254,10 @@ class Schedule:
     # ---- answers --------------------------------------------------------------------------------
 
     def result(self) -> dict[TaskId, TaskSchedule]:
+        with _gc_paused():
+            return self._result()
+
+    def _result(self) -> dict[TaskId, TaskSchedule]:
         days, d = self.idx.days, self.idx.date
         last = len(days) - 1
 
