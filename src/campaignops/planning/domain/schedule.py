@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from bisect import bisect_left
-from contextlib import contextmanager
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import NamedTuple
