@@ -25,9 +25,9 @@ def _english_by_default():
 @pytest.fixture
 def demo(db):
     """The seed campaign loaded by `campaignops demo`."""
-    from campaignops.planning.demo import load_demo
+    from campaignops.demo import load_all
 
-    campaign, _ = load_demo()
+    campaign, _ = load_all()
     return campaign
 
 

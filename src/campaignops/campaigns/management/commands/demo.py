@@ -2,14 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
-from campaignops.planning.demo import DEMO_PASSWORD, DEMO_USERS, load_demo
+from campaignops.demo import load_all
+from campaignops.planning.demo import DEMO_PASSWORD, DEMO_USERS
 
 
 class Command(BaseCommand):
     help = "Load the seed campaign and one demo user per department."
 
     def handle(self, *args, **options):
-        campaign, created = load_demo()
+        campaign, created = load_all()
         self.stdout.write(("Loaded" if created else "Already loaded") + f": {campaign.name}")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as one of:")
         for username, name, dept, role, _head in DEMO_USERS:
