@@ -3,6 +3,11 @@ critical path, cycles, and the knock-on effect of a slip — all in working days
 
 Dates are turned into working-day indices once (`DayIndex`), the passes run on integer arrays in
 topological order, and the answers are turned back into dates.
+
+Every dependency becomes one weighted edge p → s of a single successor list: with `w` = lag (+ the
+predecessor's duration for finish-to-start), the forward pass is `es[s] >= es[p] + w` and the backward
+pass `ls[p] <= ls[s] - w` for both dependency types. The topological sort and the forward pass are
+one loop; the arrays are plain lists indexed by the task's position.
 """
 
 from __future__ import annotations
@@ -10,10 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
+from itertools import repeat
+from operator import add, attrgetter, sub
 from typing import NamedTuple
 
 from .workdays import WorkCalendar
@@ -91,11 +100,18 @@ class DayIndex:
     def __init__(self, cal: WorkCalendar, first: dt.date, last: dt.date):
         self.cal = cal
         self.days: list[dt.date] = []
-        day = first
+        # Every calendar day of [first, last] → index() / index_end() of it, for lookups in bulk.
+        self._start_at: dict[dt.date, int] = {}
+        self._end_at: dict[dt.date, int] = {}
+        day, one = first, dt.timedelta(days=1)
         while day <= last:
+            k = len(self.days)
+            self._start_at[day] = k
             if cal.is_working_day(day):
                 self.days.append(day)
-            day += dt.timedelta(days=1)
+                k += 1
+            self._end_at[day] = k - 1
+            day += one
         self.first, self.last = first, last
 
     def index(self, day: dt.date) -> int:
@@ -108,6 +124,28 @@ class DayIndex:
         if i < len(self.days) and self.days[i] == day:
             return i
         return i - 1
+
+    def indexes(self, days: Iterable[dt.date]) -> list[int]:
+        """`index()` of each day."""
+        days = list(days)
+        try:
+            return list(map(self._start_at.__getitem__, days))
+        except KeyError:
+            return list(map(self.index, days))
+
+    def end_indexes(self, days: Iterable[dt.date]) -> list[int]:
+        """`index_end()` of each day."""
+        days = list(days)
+        try:
+            return list(map(self._end_at.__getitem__, days))
+        except KeyError:
+            return list(map(self.index_end, days))
+
+    def dates(self, indexes: Sequence[int]) -> list[dt.date]:
+        """`date()` of each index."""
+        if indexes and 0 <= min(indexes) and max(indexes) < len(self.days):
+            return list(map(self.days.__getitem__, indexes))
+        return list(map(self.date, indexes))
 
     def date(self, i: int) -> dt.date:
         if 0 <= i < len(self.days):
@@ -174,6 +212,11 @@ def _gc_paused():
             gc.enable()
 
 
+_ID, _START, _END = attrgetter("id"), attrgetter("start"), attrgetter("end")
+_PRED, _SUCC, _TYPE, _LAG = attrgetter("predecessor"), attrgetter("successor"), attrgetter("type"), attrgetter("lag")
+_new_task_schedule = partial(tuple.__new__, TaskSchedule)   # TaskSchedule(*row) without the Python-level __new__
+
+
 class Schedule:
     """Dependencies resolved over a plan. Raises CycleError / UnknownTaskError on bad input."""
 
@@ -183,73 +226,86 @@ class Schedule:
 
     def _build(self, tasks: Sequence[TaskSpec], deps: Iterable[Dependency], cal: WorkCalendar) -> None:
         self.cal = cal
-        self.tasks = list(tasks)
-        self.pos = {t.id: i for i, t in enumerate(self.tasks)}
-        n = len(self.tasks)
-        self.deps = list(deps)
-        pos = self.pos
-        for d in self.deps:
-            if d.predecessor not in pos or d.successor not in pos:
-                missing = d.predecessor if d.predecessor not in pos else d.successor
-                raise UnknownTaskError(f"unknown task {missing!r}")
+        self.tasks = tasks = list(tasks)
+        self.deps = deps = list(deps)
+        n = len(tasks)
+        # Columns: plain lists indexed by the task's position or by the dependency's position.
+        ids, starts, ends = list(map(_ID, tasks)), list(map(_START, tasks)), list(map(_END, tasks))
+        self._ids = ids
+        self.pos = pos = dict(zip(ids, range(n), strict=True))
+        try:
+            p_at = list(map(pos.__getitem__, map(_PRED, deps)))
+            s_at = list(map(pos.__getitem__, map(_SUCC, deps)))
+        except KeyError:
+            for d in deps:
+                if d.predecessor not in pos or d.successor not in pos:
+                    missing = d.predecessor if d.predecessor not in pos else d.successor
+                    raise UnknownTaskError(f"unknown task {missing!r}") from None
+            raise
         if n:
-            first = min(t.start for t in self.tasks) - dt.timedelta(days=60)
-            last = max(t.end for t in self.tasks) + dt.timedelta(days=400)
+            first = min(starts) - dt.timedelta(days=60)
+            last = max(ends) + dt.timedelta(days=400)
         else:
             first = last = dt.date.today()
         self.idx = DayIndex(cal, first, last)
-        self.planned_start = [self.idx.index(t.start) for t in self.tasks]
-        index, index_end = self.idx.index, self.idx.index_end
-        self.duration = [max(index_end(t.end) - index(t.start) + 1, 1) for t in self.tasks]
-        succ: list[list[int]] = [[] for _ in range(n)]
-        pred: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
-        succ_edges: list[list[tuple[int, bool, int]]] = [[] for _ in range(n)]
-        indeg = [0] * n
-        fs = DepType.FINISH_TO_START
-        for d in self.deps:
-            p, q, is_fs, lag = pos[d.predecessor], pos[d.successor], d.type == fs, d.lag
-            succ[p].append(q)
-            pred[q].append((p, is_fs, lag))
-            succ_edges[p].append((q, is_fs, lag))
-            indeg[q] += 1
-        self.succ, self.pred, self.succ_edges = succ, pred, succ_edges
-        self.order = _topological_order(n, self.succ, indeg)
-        if len(self.order) < n:
-            seen = set(self.order)
-            cycle = _find_cycle(n, self.succ, {i for i in range(n) if i not in seen})
-            raise CycleError([self.tasks[i].id for i in cycle])
-        self.es, self.ef = self._forward(self.planned_start)
+        self.planned_start = planned = self.idx.indexes(starts)
+        self.duration = dur = [e - s + 1 if e >= s else 1
+                               for s, e in zip(planned, self.idx.end_indexes(ends), strict=True)]
+        self._dur_1 = list(map(sub, dur, repeat(1)))   # ef = es + _dur_1
+        # One weighted edge per dependency: w = lag, plus the predecessor's duration when finish-to-start.
+        fs, types = DepType.FINISH_TO_START, list(map(_TYPE, deps))
+        if types.count(fs) == len(types):   # compares by identity first: no string compares
+            weights = list(map(add, map(_LAG, deps), map(dur.__getitem__, p_at)))
+        else:
+            weights = [d.lag + dur[p] if kind == fs else d.lag for d, kind, p in zip(deps, types, p_at, strict=True)]
+        succ: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+        for p, edge in zip(p_at, zip(s_at, weights, strict=True), strict=True):
+            succ[p].append(edge)
+        self.succ = succ
+        counts = Counter(s_at)
+        indeg = list(map(counts.get, range(n), repeat(0)))
+        # Topological order (Kahn, first come first served) and the forward pass in one loop.
+        order = [i for i in range(n) if not indeg[i]]
+        es = planned[:]
+        for i in order:
+            e = es[i]
+            for s, w in succ[i]:
+                if e + w > es[s]:
+                    es[s] = e + w
+                k = indeg[s] - 1
+                indeg[s] = k
+                if not k:
+                    order.append(s)
+        self.order = order
+        if len(order) < n:
+            seen = set(order)
+            plain = [[s for s, _w in edges] for edges in succ]
+            cycle = _find_cycle(n, plain, {i for i in range(n) if i not in seen})
+            raise CycleError([tasks[i].id for i in cycle])
+        self.es, self.ef = es, list(map(add, es, self._dur_1))
         self.ls, self.lf = self._backward()
 
     def _forward(self, floor: list[int]) -> tuple[list[int], list[int]]:
         es = floor[:]
-        ef = [0] * len(es)
-        dur, pred = self.duration, self.pred
+        succ = self.succ
         for i in self.order:
-            start = es[i]
-            for p, kind, lag in pred[i]:
-                bound = ef[p] + 1 + lag if kind else es[p] + lag
-                if bound > start:
-                    start = bound
-            es[i] = start
-            ef[i] = start + dur[i] - 1
-        return es, ef
+            e = es[i]
+            for s, w in succ[i]:
+                if e + w > es[s]:
+                    es[s] = e + w
+        return es, list(map(add, es, self._dur_1))
 
     def _backward(self) -> tuple[list[int], list[int]]:
-        n = len(self.tasks)
         end = max(self.ef, default=0)
-        lf = [end] * n
-        ls = [0] * n
-        dur, succ = self.duration, self.succ_edges
+        ls = [end + 1 - d for d in self.duration]   # no successor: finish on the project's last day
+        succ = self.succ
         for i in reversed(self.order):
-            finish = end
-            for s, kind, lag in succ[i]:
-                bound = ls[s] - 1 - lag if kind else ls[s] - lag + dur[i] - 1
-                if bound < finish:
-                    finish = bound
-            lf[i] = finish
-            ls[i] = finish - dur[i] + 1
-        return ls, lf
+            start = ls[i]
+            for s, w in succ[i]:
+                if ls[s] - w < start:
+                    start = ls[s] - w
+            ls[i] = start
+        return ls, list(map(add, ls, self._dur_1))
 
     # ---- answers --------------------------------------------------------------------------------
 
@@ -258,18 +314,17 @@ class Schedule:
             return self._result()
 
     def _result(self) -> dict[TaskId, TaskSchedule]:
-        days, d = self.idx.days, self.idx.date
-        last = len(days) - 1
-
-        def date(i: int) -> dt.date:
-            return days[i] if 0 <= i <= last else d(i)
-
-        es, ef, ls, lf, dur = self.es, self.ef, self.ls, self.lf, self.duration
-        return {
-            t.id: TaskSchedule(t.id, date(es[i]), date(ef[i]), date(ls[i]), date(lf[i]), ls[i] - es[i],
-                               ls[i] == es[i], dur[i])
-            for i, t in enumerate(self.tasks)
-        }
+        es, ef, ls, lf = self.es, self.ef, self.ls, self.lf
+        days = self.idx.days
+        # es <= ef and ls <= lf <= max(ef): three bounds checks cover the four arrays.
+        if es and min(es) >= 0 and min(ls) >= 0 and max(ef) < len(days):
+            dates = partial(map, days.__getitem__)
+        else:
+            dates = partial(map, self.idx.date)
+        ids = self._ids
+        rows = zip(ids, dates(es), dates(ef), dates(ls), dates(lf),
+                   map(sub, ls, es), map(int.__eq__, ls, es), self.duration, strict=True)
+        return dict(zip(ids, map(_new_task_schedule, rows), strict=True))
 
     def critical_path(self) -> list[TaskId]:
         """Zero-slack tasks in schedule order."""

@@ -9,7 +9,7 @@ import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
@@ -148,9 +148,16 @@ class OwnerIndex:
             for name in m.names:
                 by_name[name].add(m.user_id)
         self.by_name = by_name
+        self._found: dict[str, int | None] = {}
 
     def find(self, text: str) -> int | None:
         """The one member written as `text` ("Zhao Liu (zhaoliu)" tries both), else None."""
+        found = self._found.get(text, self)
+        if found is self:     # a kept owner name is written on many rows: look each one up once
+            found = self._found[text] = self._find(text)
+        return found
+
+    def _find(self, text: str) -> int | None:
         candidates = [text]
         if m := re.fullmatch(r"(.+?)\s*[(（]([^()（）]+)[)）]", text):
             candidates += [m[2], m[1]]
@@ -240,17 +247,15 @@ def _key(phase: str, title: str) -> tuple[str, str]:
 
 def _match(rows: list[ParsedRow], snap: PlanSnapshot, notes: _Notes) -> dict[int, TaskSnap]:
     """File row number -> task: by ID first, then by (phase, core task) among the tasks left."""
-    by_id = {t.id: t for t in snap.tasks}
-    matched: dict[int, TaskSnap] = {}
-    used: set[int] = set()
-    for r in rows:
-        task = by_id.get(r.task_id) if r.task_id is not None else None
-        if task is not None:
-            matched[r.row] = task
-            used.add(task.id)
-        elif r.task_id is not None:
-            notes.warn(r.row, Field.ID, _("ID %(id)s is not a task of this campaign: the row is matched by phase "
-                                          "and core task instead.") % {"id": r.task_id})
+    by_id = dict(zip(map(_ID, snap.tasks), snap.tasks, strict=True))
+    found = list(map(by_id.get, map(_TASK_ID, rows)))       # by_id.get(None) is None
+    matched: dict[int, TaskSnap] = {r.row: task for r, task in zip(rows, found, strict=True) if task is not None}
+    used: set[int] = {task.id for task in matched.values()}
+    if len(matched) < len(rows):
+        for r, task in zip(rows, found, strict=True):
+            if task is None and r.task_id is not None:
+                notes.warn(r.row, Field.ID, _("ID %(id)s is not a task of this campaign: the row is matched by "
+                                              "phase and core task instead.") % {"id": r.task_id})
     rest = [r for r in rows if r.row not in matched and Field.TITLE in r.values]
     if not rest:
         return matched
@@ -289,6 +294,8 @@ class PhaseWindow:
 def _new_phases(rows: list[ParsedRow], snap: PlanSnapshot) -> list[NewPhase]:
     """Phases named in the file but not in the plan, each spanning the dates of its rows."""
     existing = {normalise_word(p.name) for p in snap.phases}
+    if all(normalise_word(name) in existing for name in set(map(_GET_PHASE, map(_VALUES, rows)))):
+        return []       # a re-import: every phase of the file is in the plan
     keys: dict[str, str] = {}
     spans: dict[str, PhaseWindow] = {}
     for r in rows:
@@ -332,6 +339,10 @@ def _unchanged(r: ParsedRow, task: TaskSnap, owners: OwnerIndex,
     return RowPlan(row=r.row, action="unchanged", task_id=task.id, phase=r.values.get(Field.PHASE, ""),
                    title=r.values.get(Field.TITLE, ""), values=r.values, changes={},
                    owner_id=task.owner_id if owner else None, owner_unmatched=kept_name)
+
+
+_ID, _ROW, _TASK_ID = attrgetter("id"), attrgetter("row"), attrgetter("task_id")
+_VALUES, _GET_PHASE = attrgetter("values"), methodcaller("get", Field.PHASE, "")
 
 
 def _plan_row(r: ParsedRow, task: TaskSnap | None, owners: OwnerIndex, notes: _Notes,

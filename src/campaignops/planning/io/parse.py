@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -181,10 +182,11 @@ class _Sheet:
     def __init__(self, header: HeaderMap, ctx: ParseContext, rows: Sequence[Sequence[object]], result: ParseResult):
         self.header, self.ctx, self.result = header, ctx, result
         width = max(header.columns.values()) + 1
-        kept = [(i + 1, row) for i, row in enumerate(rows[header.row_index + 1:], start=header.row_index + 1)
-                if not _blank(row)]
-        self.numbers = [n for n, _row in kept]
-        self.cells = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for _n, row in kept]
+        self.numbers, kept = _kept_rows(rows, header.row_index + 1)
+        if kept and min(map(len, kept)) >= width:     # a spreadsheet's rows are all as wide as its widest
+            self.cells = kept
+        else:
+            self.cells = [row if len(row) >= width else [*row, *[""] * (width - len(row))] for row in kept]
         self.bad: set[int] = set()       # positions (in self.numbers) of rows with an error
         self._columns: list[tuple[object, ...]] | None = None
 
@@ -212,6 +214,8 @@ class _Sheet:
         cells = self.column(f) if cells is None else cells
         if cells is None:
             return [None] * len(self.numbers)
+        if _TEXT_OR_NONE.issuperset(map(type, cells)):   # text cells (or None): one reader call per distinct
+            return self._convert_texts(f, reader, cells)
         seen: dict[object, Any] = {}
         out: list[Any] = []
         failed = False
@@ -232,17 +236,66 @@ class _Sheet:
                     out[pos] = None
         return out
 
+    def _convert_texts(self, f: Field, reader: Callable[[object], Any], cells: Sequence[object]) -> list[Any]:
+        """convert() of a column of str / None cells: the reader runs once per distinct cell, the
+        column is then looked up from C."""
+        seen: dict[object, Any] = {}
+        failed = False
+        for cell in set(cells):
+            try:
+                seen[cell] = reader(cell)
+            except (CellProblem, WindowError) as exc:
+                seen[cell], failed = exc, True
+        out = list(map(seen.__getitem__, cells))
+        if failed:
+            for pos, value in enumerate(out):
+                if isinstance(value, Exception):
+                    self.issue(pos, f, exc_message(value))
+                    out[pos] = None
+        return out
+
     def counts(self, f: Field) -> list[int | None]:
         """Whole numbers (counts, IDs): whole float cells straight away, anything else through count_of()."""
         cells = self.column(f)
         if cells is None:
             return [None] * len(self.numbers)
-        fast = [int(c) if type(c) is float and c.is_integer() and 0 <= c <= 2_147_483_647 else
-                (None if c == "" or c is None else _MISSING) for c in cells]
+        whole = _whole_floats(cells)
+        if whole is not None:
+            return whole
+        if _FLOAT_OR_TEXT.issuperset(map(type, cells)):   # e.g. counts with empty cells: by distinct cell
+            known = {c: _quick_count(c) for c in set(cells)}
+            fast = list(map(known.__getitem__, cells))
+        else:
+            fast = list(map(_quick_count, cells))
         if _MISSING in fast:
             slow = self.convert(f, count_of, [c if v is _MISSING else None for c, v in zip(cells, fast, strict=True)])
             fast = [s if v is _MISSING else v for v, s in zip(fast, slow, strict=True)]
         return fast
+
+
+_TEXT_OR_NONE = frozenset((str, type(None)))
+_FLOAT_OR_TEXT = frozenset((float, str, type(None)))
+
+
+def _quick_count(c: object) -> int | None | object:
+    """A whole, in-range float cell as an int; an empty cell as None; anything else _MISSING (to be
+    read by count_of())."""
+    if type(c) is float and c.is_integer() and 0 <= c <= 2_147_483_647:
+        return int(c)
+    return None if c == "" or c is None else _MISSING
+
+
+def _whole_floats(cells: Sequence[object]) -> list[int] | None:
+    """A column of whole, in-range float cells (a spreadsheet's ID column) as ints in a few C loops;
+    None when any cell is something else."""
+    try:
+        if not all(map(float.is_integer, cells)):
+            return None
+    except TypeError:   # a cell that is not a float
+        return None
+    if cells and (min(cells) < 0 or max(cells) > 2_147_483_647):
+        return None
+    return list(map(int, cells))
 
 
 def exc_message(exc: Exception) -> str:
@@ -252,7 +305,10 @@ def exc_message(exc: Exception) -> str:
 def _plain_texts(cells: Sequence[object]) -> list[str]:
     """A column as text. Carriage returns and neutralising apostrophes are rare: one joined search
     finds whether any cell needs text_of()'s full treatment."""
-    out = [c.strip() if type(c) is str else text_of(c) for c in cells]
+    try:
+        out = list(map(str.strip, cells))     # the common case: every cell is text
+    except TypeError:
+        out = [c.strip() if type(c) is str else text_of(c) for c in cells]
     joined = "\x00" + "\x00".join(out)
     if "\r" in joined or "\x00'" in joined:
         out = [text_of(t) if ("\r" in t or t[:1] == "'") else t for t in out]
@@ -268,20 +324,29 @@ def _texts(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
         owners = _plain_texts(cells)
         columns[Field.OWNER] = [owner_text(o) if o[:1] in ("[", "@") else o for o in owners]
     for f, limit in MAX_LENGTH.items():
-        for pos, text in enumerate(columns.get(f) or ()):
+        texts = columns.get(f) or ()
+        if texts and max(map(len, texts)) <= limit:
+            continue
+        for pos, text in enumerate(texts):
             if len(text) > limit:
                 sheet.issue(pos, f, _("Too long: at most %(limit)s characters (this cell has %(length)s).") % {
                     "limit": limit, "length": len(text)})
-    for pos, title in enumerate(columns.get(Field.TITLE) or ()):
-        if not title:
-            sheet.issue(pos, Field.TITLE, _("Enter the core task."))
+    titles = columns.get(Field.TITLE) or ()
+    if "" in titles:
+        for pos, title in enumerate(titles):
+            if not title:
+                sheet.issue(pos, Field.TITLE, _("Enter the core task."))
 
 
 def _phases(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
     """Merged phase cells (the value sits on the top cell) give their phase to the rows below."""
+    texts = _plain_texts(sheet.column(Field.PHASE) or ())
+    if "" not in texts:     # every row names its phase
+        columns[Field.PHASE] = texts
+        return
     names, previous = [], ""
-    for pos, cell in enumerate(sheet.column(Field.PHASE) or ()):
-        previous = fast_text(cell) or previous
+    for pos, text in enumerate(texts):
+        previous = text or previous
         if not previous:
             sheet.issue(pos, Field.PHASE, _("Enter the phase."))
         names.append(previous)
@@ -323,20 +388,22 @@ def _choices(sheet: _Sheet, columns: dict[str, list[Any]]) -> None:
     if (cells := sheet.column(Field.STATUS)) is not None:
         words = _plain_texts(cells)
         known = {w: ctx.statuses.get(normalise_word(w)) for w in set(words) if w}
-        statuses = [known.get(w) for w in words]
-        for pos, (word, status) in enumerate(zip(words, statuses, strict=True)):
-            if word and status is None:
-                sheet.issue(pos, Field.STATUS, _("Unknown status “%(value)s”: the status is left as it is.") % {
-                    "value": word}, warning=True)
+        statuses = list(map(known.get, words))
+        if None in known.values():
+            for pos, (word, status) in enumerate(zip(words, statuses, strict=True)):
+                if word and status is None:
+                    sheet.issue(pos, Field.STATUS, _("Unknown status “%(value)s”: the status is left as it is.") % {
+                        "value": word}, warning=True)
         columns[Field.STATUS] = statuses
     if (cells := sheet.column(Field.CHANNEL)) is not None:
         words = _plain_texts(cells)
         known = {w: ctx.channels.get(normalise_word(w)) for w in set(words) if w}
-        channels = [known.get(w) for w in words]
-        for pos, (word, channel) in enumerate(zip(words, channels, strict=True)):
-            if word and channel is None:
-                sheet.issue(pos, Field.CHANNEL, _("Unknown channel “%(value)s”: use a channel of the catalogue or "
-                                                  "leave the cell empty.") % {"value": word})
+        channels = list(map(known.get, words))
+        if None in known.values():
+            for pos, (word, channel) in enumerate(zip(words, channels, strict=True)):
+                if word and channel is None:
+                    sheet.issue(pos, Field.CHANNEL, _("Unknown channel “%(value)s”: use a channel of the catalogue "
+                                                      "or leave the cell empty.") % {"value": word})
         columns[Field.CHANNEL] = channels
     for f in (Field.PLANNED, Field.DONE, Field.ID):
         if sheet.header.has(f):
@@ -360,8 +427,11 @@ def _assemble(sheet: _Sheet, columns: dict[str, list[Any]], ids: list[int | None
     status (the task keeps its own) drop those keys afterwards."""
     keys = list(columns)
     full = frozenset(keys)
-    rows = [ParsedRow(n, dict(zip(keys, values, strict=True)), task_id, full)
-            for n, values, task_id in zip(sheet.numbers, zip(*columns.values(), strict=True), ids, strict=True)]
+    # dict(zip(keys, cells)) per row and ParsedRow(...) per row, driven from C (map) rather than a loop.
+    values = map(dict, map(zip, repeat(keys), zip(*columns.values(), strict=True)))
+    rows = list(map(ParsedRow, sheet.numbers, values, ids, repeat(full)))
+    if len(rows) != len(ids):
+        raise AssertionError("a column is shorter than the sheet")
     undated = None in columns[Field.START]
     no_status = Field.STATUS in columns and None in columns[Field.STATUS]
     if undated or no_status:
@@ -381,6 +451,19 @@ def _blank(row: Sequence[object]) -> bool:
         if c is not None and (type(c) is not str or c.strip()):
             return False
     return True
+
+
+def _kept_rows(rows: Sequence[Sequence[object]], first: int) -> tuple[list[int], list[Sequence[object]]]:
+    """(file row numbers, rows) of the non-blank rows from index `first` on (no call per row)."""
+    numbers: list[int] = []
+    kept: list[Sequence[object]] = []
+    for n, row in enumerate(rows[first:], start=first + 1):
+        for c in row:
+            if c is not None and (type(c) is not str or c.strip()):
+                numbers.append(n)
+                kept.append(row)
+                break
+    return numbers, kept
 
 
 def _no_header(ctx: ParseContext) -> ParseResult:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import connections
@@ -87,10 +88,15 @@ def _labels_of(user_ids: set[int]) -> dict[int, str]:
     return {pk: person_label(u, f, last, d) for pk, u, f, last, d in rows}
 
 
+_new_task_snap = partial(tuple.__new__, TaskSnap)   # TaskSnap._make without its Python-level checks
+
+
 def _tasks(rows: list[tuple], phase_names: dict[int, str], labels: dict[int, str]) -> list[TaskSnap]:
-    make, iso = TaskSnap._make, dt.date.fromisoformat
+    make = _new_task_snap
     if rows and type(rows[0][4]) is str:                       # SQLite: ISO text, see _with_days()
-        return [make((r[0], r[1], r[2], r[3], iso(r[4]), iso(r[5]), *r[6:], phase_names.get(r[2], ""),
+        # A plan has a few hundred distinct dates: each ISO text is parsed once.
+        days = {text: dt.date.fromisoformat(text) for text in {r[4] for r in rows} | {r[5] for r in rows}}
+        return [make((r[0], r[1], r[2], r[3], days[r[4]], days[r[5]], *r[6:], phase_names.get(r[2], ""),
                       labels[r[6]] if r[6] else r[7])) for r in rows]
     return [make((*r, phase_names.get(r[2], ""), labels[r[6]] if r[6] else r[7])) for r in rows]
 

@@ -162,3 +162,93 @@ def test_a_slip_never_moves_a_task_earlier_and_moves_the_slipped_task_exactly(gr
     g = nx.DiGraph([(d.predecessor, d.successor) for d in deps])
     g.add_nodes_from(range(len(durations)))
     assert set(shifts) <= {victim} | nx.descendants(g, victim)
+
+
+def _reference_schedule(tasks, deps, cal):
+    """Earliest/latest dates and slack computed independently: networkx's topological order and the
+    textbook passes over a day-by-day list of working days (no DayIndex, no engine code)."""
+    days, day = [], min(t.start for t in tasks) - dt.timedelta(days=400)
+    while day <= max(t.end for t in tasks) + dt.timedelta(days=2000):
+        if cal.is_working_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    first = {d: k for k, d in enumerate(days)}
+    start = {t.id: next(first[d] for d in days if d >= t.start) for t in tasks}
+    finish = {t.id: max(k for k, d in enumerate(days) if d <= t.end) for t in tasks}
+    dur = {t.id: max(finish[t.id] - start[t.id] + 1, 1) for t in tasks}
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(t.id for t in tasks)
+    for d in deps:
+        g.add_edge(d.predecessor, d.successor, fs=d.type == DepType.FINISH_TO_START, lag=d.lag)
+    order = list(nx.topological_sort(g))
+    es = dict(start)
+    for v in order:
+        for u, _v, e in g.in_edges(v, data=True):
+            es[v] = max(es[v], (es[u] + dur[u] + e["lag"]) if e["fs"] else (es[u] + e["lag"]))
+    end = max(es[v] + dur[v] - 1 for v in g)
+    lf = {}
+    for v in reversed(order):
+        lf[v] = end
+        for _u, w, e in g.out_edges(v, data=True):
+            ls_w = lf[w] - dur[w] + 1
+            lf[v] = min(lf[v], (ls_w - 1 - e["lag"]) if e["fs"] else (ls_w - e["lag"] + dur[v] - 1))
+    return {v: (days[es[v]], days[es[v] + dur[v] - 1], days[lf[v] - dur[v] + 1], days[lf[v]],
+                lf[v] - dur[v] + 1 - es[v], dur[v]) for v in g}
+
+
+@st.composite
+def mixed_dags(draw):
+    n = draw(st.integers(min_value=1, max_value=20))
+    base = D(2024, 9, 23)   # the National Day week and its make-up Sundays are inside the window
+    tasks = []
+    for i in range(n):
+        start = base + dt.timedelta(days=draw(st.integers(0, 40)))
+        tasks.append(TaskSpec(i, start, start + dt.timedelta(days=draw(st.integers(0, 9))), group=i % 3))
+    edges = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                                    st.sampled_from([DepType.FINISH_TO_START, DepType.START_TO_START, "fs", "ss"]),
+                                    st.integers(-3, 6)), max_size=3 * n))
+    deps = [Dependency(a, b, DepType(kind), lag) for a, b, kind, lag in edges if a < b]
+    return tasks, deps
+
+
+@settings(max_examples=150, deadline=None)
+@given(mixed_dags())
+def test_the_whole_schedule_matches_an_independent_reference(graph):
+    tasks, deps = graph
+    s = Schedule(tasks, deps, CN)
+    ref = _reference_schedule(tasks, deps, CN)
+    got = {k: (r.early_start, r.early_finish, r.late_start, r.late_finish, r.slack, r.duration)
+           for k, r in s.result().items()}
+    assert got == ref
+    assert all(r.critical == (r.slack == 0) and r.id == k for k, r in s.result().items())
+
+
+def test_dependency_types_given_as_plain_strings_count_like_the_enum():
+    tasks = [TaskSpec("a", D(2024, 6, 3), D(2024, 6, 7)), TaskSpec("b", D(2024, 6, 3), D(2024, 6, 4)),
+             TaskSpec("c", D(2024, 6, 3), D(2024, 6, 3))]
+    s = Schedule(tasks, [Dependency("a", "b", "ss", lag=2), Dependency("a", "c", "fs")], CN)
+    r = s.result()
+    assert (r["b"].early_start, r["c"].early_start) == (D(2024, 6, 5), D(2024, 6, 11))   # 06-10 Dragon Boat
+
+
+def test_a_lag_beyond_the_day_index_still_gives_working_days():
+    # 600 working days is far past the index (the last planned end + 400 calendar days).
+    tasks = [TaskSpec("a", D(2024, 6, 3), D(2024, 6, 7)), TaskSpec("b", D(2024, 6, 3), D(2024, 6, 3))]
+    s = Schedule(tasks, [Dependency("a", "b", lag=600)], CN)
+    r = s.result()
+    assert r["b"].early_start == CN.add_working_days(D(2024, 6, 7), 601)
+    assert r["b"].late_finish == r["b"].early_finish == s.project_end()
+    assert r["a"].slack == 0 and r["b"].critical
+
+
+def test_unknown_task_names_the_first_unknown_id():
+    tasks = [TaskSpec("a", D(2024, 6, 3), D(2024, 6, 3))]
+    with pytest.raises(UnknownTaskError, match="unknown task 'x'"):
+        Schedule(tasks, [Dependency("a", "a2"), Dependency("x", "a")][1:], CN)
+    with pytest.raises(UnknownTaskError, match="unknown task 'zz'"):
+        Schedule(tasks, [Dependency("a", "zz"), Dependency("y", "a")], CN)
+
+
+def test_an_empty_plan():
+    s = Schedule([], [], CN)
+    assert s.result() == {} and s.critical_path() == []
