@@ -4,6 +4,7 @@ Forms validate the interface (types, required fields, friendly messages); servic
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +115,11 @@ class CampaignSettingsForm(BootstrapMixin, forms.ModelForm):
         for name in ("country", "currency"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.initial.setdefault("version", campaign.version)
+        if campaign.pk:  # the SMART check follows what is typed
+            self.fields["goal_statement"].widget.attrs.update({
+                "hx-get": reverse("campaigns:goal_check", args=[campaign.pk]),
+                "hx-trigger": "input changed delay:500ms", "hx-target": "#smart-check", "hx-swap": "outerHTML",
+                "hx-sync": "this:replace"})
 
     def selected_channel_ids(self) -> set[str]:
         if self.is_bound:

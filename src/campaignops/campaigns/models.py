@@ -185,3 +185,74 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.campaign_id} ({self.role})"
+
+
+GOAL_SIGNER_DEPARTMENTS = (Department.MARKETING, Department.SALES, Department.PRODUCT)
+
+
+class GoalSigner(models.Model):
+    """A person who must sign the campaign's Goal Confirmation (活动目标确认书).
+
+    Without rows, the members who head Marketing, Sales and Product are the signers (see signoff.py);
+    the rows are written when the lead sets the list or when the first signature is made.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="goal_signers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signer"), on_delete=models.CASCADE,
+                             related_name="goal_signer_of")
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("goal confirmation signer")
+        verbose_name_plural = _("goal confirmation signers")
+        ordering = ["campaign", "id"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "user"], name="one_goal_signer_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.campaign_id}"
+
+
+class VoidReason(models.TextChoices):
+    GOAL = "goal", _("The goal statement changed.")
+    KPI = "kpi", _("A KPI target changed.")
+    SCOPE = "scope", _("The scope changed (channels, online/offline or audience).")
+
+
+class GoalSignature(models.Model):
+    """One signature of the Goal Confirmation: who, when, the fingerprint and snapshot of what was signed.
+
+    A live signature has no `voided_at`; a change to the goal, a KPI target or the scope voids every live
+    signature (kept here as history with the reason). At most one live signature per person and campaign.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="goal_signatures")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("signed by"), null=True,
+                             on_delete=models.SET_NULL, related_name="goal_signatures")
+    signer_name = models.CharField(_("signer's name"), max_length=150)
+    signed_at = models.DateTimeField(_("signed at"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    snapshot = models.JSONField(_("content signed"))
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.CharField(_("reason voided"), max_length=10, choices=VoidReason.choices, blank=True)
+    void_detail = models.CharField(_("what changed"), max_length=300, blank=True)
+    voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("voided by"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("goal confirmation signature")
+        verbose_name_plural = _("goal confirmation signatures")
+        ordering = ["campaign", "signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "user"], condition=Q(voided_at__isnull=True),
+                                    name="one_live_goal_signature"),
+            models.CheckConstraint(condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                                   name="voided_goal_signature_has_reason"),
+        ]
+        indexes = [models.Index(fields=["user", "voided_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.signer_name} {self.signed_at:%Y-%m-%d %H:%M} {self.fingerprint[:12]}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.voided_at is None

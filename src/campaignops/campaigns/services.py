@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from campaignops.core import audit
 from campaignops.core.errors import DomainError, ValidationFailed
+from campaignops.core.files import remove_campaign_files
 from campaignops.core.versioning import save_versioned
 
-from .models import BUILTIN_CHANNELS, Campaign, Channel, KpiTarget, Membership, Role
+from .models import BUILTIN_CHANNELS, Campaign, CampaignStatus, Channel, KpiTarget, Membership, Role
+from .signoff import SIGNING_ROLES, confirmation_missing_reason, content_guard, goal_signer_leaves
 
 CAMPAIGN_FIELDS = [
     "name", "kind", "theme", "goal_statement", "start_date", "end_date", "status", "currency", "time_zone",
@@ -64,33 +66,73 @@ def campaign_create(*, actor, name: str, start_date: dt.date, end_date: dt.date 
 @transaction.atomic
 def campaign_update(*, campaign: Campaign, actor, version: int | None, channels: list[Channel] | None = None,
                     **changes) -> Campaign:
-    """Change campaign fields; a stale `version` raises StaleVersion and writes nothing."""
+    """Change campaign fields; a stale `version` raises StaleVersion and writes nothing.
+
+    Setting the status to confirmed by hand is refused until every goal signer has signed; a change to
+    the goal or the scope voids the Goal Confirmation's signatures (and a confirmed campaign is draft again).
+    """
     unknown = set(changes) - set(CAMPAIGN_FIELDS)
     if unknown:
         raise DomainError(_("Unknown field: %(field)s") % {"field": ", ".join(sorted(unknown))})
+    if changes.get("status") == CampaignStatus.CONFIRMED and campaign.status != CampaignStatus.CONFIRMED:
+        refusal = confirmation_missing_reason(campaign)
+        if refusal:
+            raise DomainError(refusal, field="status")
     before = {f: getattr(campaign, f) for f in changes}
-    for field, value in changes.items():
-        setattr(campaign, field, value)
-    _validate(campaign, exclude=["channels"])
-    save_versioned(campaign, expected_version=version, fields=list(changes) or ["name"])
-    if channels is not None:
-        campaign.channels.set(channels)
+    with content_guard(campaign, actor=actor, detail=_campaign_detail(campaign, changes, channels)):
+        for field, value in changes.items():
+            setattr(campaign, field, value)
+        _validate(campaign, exclude=["channels"])
+        save_versioned(campaign, expected_version=version, fields=list(changes) or ["name"])
+        if channels is not None:
+            campaign.channels.set(channels)
     audit.record(actor=actor, action="campaign.update", obj=campaign,
                  changes={f: (before[f], getattr(campaign, f)) for f in changes if before[f] != getattr(campaign, f)})
     return campaign
 
 
 @transaction.atomic
+def campaign_channel_add(*, campaign: Campaign, channel: Channel, actor) -> None:
+    """Put one more channel in the campaign's scope (voids the goal signatures if it is new to it)."""
+    name = str(Campaign._meta.get_field("channels").verbose_name)
+    with content_guard(campaign, actor=actor, detail=name):
+        campaign.channels.add(channel)
+    audit.record(actor=actor, action="campaign.channel_add", obj=campaign, campaign_id=campaign.pk,
+                 summary=channel.code)
+
+
+def _campaign_detail(campaign: Campaign, changes: dict, channels) -> str:
+    """Which scope fields an update touches (for the voided signatures' history; a goal change speaks for
+    itself)."""
+    names = [str(Campaign._meta.get_field(f).verbose_name) for f in changes
+             if f in ("audience_age_min", "audience_age_max", "audience_regions", "audience_habits")
+             and changes[f] != getattr(campaign, f)]
+    if channels is not None:
+        names.append(str(Campaign._meta.get_field("channels").verbose_name))
+    return ", ".join(names)
+
+
+@transaction.atomic
 def campaign_delete(*, campaign: Campaign, actor) -> None:
     audit.record(actor=actor, action="campaign.delete", obj=campaign, summary=campaign.name)
+    campaign_id = campaign.pk
     campaign.delete()
+    transaction.on_commit(lambda: remove_campaign_files(campaign_id))
+
+
+def _target_summary(target: KpiTarget) -> str:
+    value = format(Decimal(target.target_value).normalize(), "f")
+    unit = "%" if target.unit == "percent" else ""
+    due = f" ({target.due_date:%Y-%m-%d})" if target.due_date else ""
+    return f"{target.label or target.get_metric_display()}: {value}{unit}{due}"
 
 
 @transaction.atomic
 def kpi_target_create(*, campaign: Campaign, actor, metric: str, target_value: Decimal, **fields) -> KpiTarget:
     target = KpiTarget(campaign=campaign, metric=metric, target_value=target_value, **fields)
     _validate(target)
-    target.save()
+    with content_guard(campaign, actor=actor, detail=lambda: "+ " + _target_summary(target)):
+        target.save()
     audit.record(actor=actor, action="kpi_target.create", obj=target)
     return target
 
@@ -98,10 +140,12 @@ def kpi_target_create(*, campaign: Campaign, actor, metric: str, target_value: D
 @transaction.atomic
 def kpi_target_update(*, target: KpiTarget, actor, version: int | None, **changes) -> KpiTarget:
     before = {f: getattr(target, f) for f in changes}
-    for field, value in changes.items():
-        setattr(target, field, value)
-    _validate(target)
-    save_versioned(target, expected_version=version, fields=list(changes) or ["metric"])
+    old = _target_summary(target)
+    with content_guard(target.campaign, actor=actor, detail=lambda: f"{old} → {_target_summary(target)}"):
+        for field, value in changes.items():
+            setattr(target, field, value)
+        _validate(target)
+        save_versioned(target, expected_version=version, fields=list(changes) or ["metric"])
     audit.record(actor=actor, action="kpi_target.update", obj=target,
                  changes={f: (before[f], getattr(target, f)) for f in changes})
     return target
@@ -110,7 +154,8 @@ def kpi_target_update(*, target: KpiTarget, actor, version: int | None, **change
 @transaction.atomic
 def kpi_target_delete(*, target: KpiTarget, actor) -> None:
     audit.record(actor=actor, action="kpi_target.delete", obj=target, summary=str(target))
-    target.delete()
+    with content_guard(target.campaign, actor=actor, detail=lambda: "− " + _target_summary(target)):
+        target.delete()
 
 
 @transaction.atomic
@@ -142,6 +187,8 @@ def member_update(*, membership: Membership, actor, **changes) -> Membership:
         setattr(membership, field, value)
     _validate(membership, exclude=["campaign", "user"])
     membership.save()
+    if membership.role not in SIGNING_ROLES:  # a viewer cannot sign the Goal Confirmation
+        goal_signer_leaves(campaign=membership.campaign, user=membership.user, actor=actor)
     audit.record(actor=actor, action="member.update", obj=membership, changes={k: (None, v) for k, v in changes.items()})
     return membership
 
@@ -152,3 +199,4 @@ def member_remove(*, membership: Membership, actor) -> None:
         raise DomainError(_("A campaign needs at least one lead: make someone else lead first."))
     audit.record(actor=actor, action="member.remove", obj=membership, summary=str(membership.user))
     membership.delete()
+    goal_signer_leaves(campaign=membership.campaign, user=membership.user, actor=actor)

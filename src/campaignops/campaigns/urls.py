@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_goal
 
 app_name = "campaigns"
 urlpatterns = [
@@ -19,4 +19,10 @@ urlpatterns = [
     path("<int:pk>/members/add/", views.member_add, name="member_add"),
     path("<int:pk>/members/<int:member_id>/", views.member_update, name="member_update"),
     path("<int:pk>/members/<int:member_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:pk>/goal/", views_goal.goal, name="goal"),
+    path("<int:pk>/goal/sign/", views_goal.goal_sign, name="goal_sign"),
+    path("<int:pk>/goal/signers/", views_goal.goal_signers, name="goal_signers"),
+    path("<int:pk>/goal/use-wording/", views_goal.goal_use_wording, name="goal_use_wording"),
+    path("<int:pk>/goal/check/", views_goal.goal_check, name="goal_check"),
+    path("<int:pk>/goal/export.docx", views_goal.goal_export, name="goal_export"),
 ]

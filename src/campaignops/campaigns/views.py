@@ -42,6 +42,7 @@ from .forms import (
     SaveAsTemplateForm,
 )
 from .models import Campaign, CampaignStatus, Channel, KpiTarget, Role
+from .smart_report import smart_report
 
 
 def campaign_page(detail: bool = False, **actions: Action):
@@ -148,7 +149,8 @@ def _settings_page(request, campaign, form, *, status=200, **extra):
     channels = list(selectors.channel_catalogue())
     context = {"campaign": campaign, "form": form, "can_manage": True, "time_zones": COMMON_TIME_ZONES,
                "channel_groups": presenters.channel_groups(channels), "selected": form.selected_channel_ids(),
-               "channel_form": ChannelAddForm(), "template_form": SaveAsTemplateForm(), **extra}
+               "channel_form": ChannelAddForm(), "template_form": SaveAsTemplateForm(),
+               "smart": smart_report(campaign, goal=form["goal_statement"].value() or ""), **extra}
     return TemplateResponse(request, "campaigns/settings.html", context, status=status)
 
 
@@ -223,7 +225,7 @@ def channel_add(request, campaign: Campaign):
             form = ChannelAddForm()
     if not request.htmx:
         if added is not None:
-            campaign.channels.add(added)
+            services.campaign_channel_add(campaign=campaign, channel=added, actor=request.user)
         return redirect("campaigns:settings", campaign.pk)
     context = {"campaign": campaign, "channel_form": form, "selected": selected, "added": added,
                "channel_groups": presenters.channel_groups(list(selectors.channel_catalogue()))}

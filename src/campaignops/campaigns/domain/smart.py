@@ -150,3 +150,79 @@ def check(goal: str, *, kind: str = "other", targets: Sequence[Target] = (),
             findings.append(Finding("achievable_rate", "A", {"metric": t.metric, "value": f"{t.value:g}"}))
     return SmartResult(findings, families, channels, numbers,
                        deadline_match.group(0) if deadline_match else None, missing)
+
+
+# ---- suggested rewrite --------------------------------------------------------------------------
+
+# The KPI metric that stands for a family when the campaign has no target for it yet.
+FAMILY_METRIC = {
+    "exposure": "impressions", "conversion": "cvr", "engagement": "engagements", "favourability": "favourability",
+    "gmv": "gmv", "roas": "roas", "visitors": "store_visitors", "leads": "leads",
+}
+FAMILY_UNIT = {"conversion": "percent", "favourability": "percent", "gmv": "money", "roas": "ratio"}
+
+
+@dataclass(frozen=True)
+class RewriteItem:
+    metric: str                  # a KPI metric code (kpis.Metric)
+    value: float | None          # None: no target yet, the user fills the number in
+    unit: str = "count"
+    channel: str | None = None   # channel name as shown to the user
+    lower_is_better: bool = False
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """The pieces of a SMART sentence; the interface words them in the user's language."""
+
+    items: list[RewriteItem]
+    channels: list[str]
+    deadline: str | None         # ISO date
+
+
+def rewrite(*, kind: str = "other", targets: Sequence[Target] = (), channels: Sequence[str] = (),
+            end_date: str | None = None, lower_is_better: Sequence[str] = (), limit: int = 4) -> Rewrite:
+    """What a SMART version of the goal names, built from what is known about the campaign.
+
+    Items: the KPI targets (core metrics of the campaign type first, then the rest, at most `limit`), plus a
+    blank item for every core metric family no target covers. Channels: the targets' channels, then the
+    campaign's. Deadline: the campaign's end date, else the latest target due date.
+    """
+    core = CORE_METRICS.get(kind, ())
+
+    def rank(t: Target) -> int:
+        family = TARGET_FAMILY.get(t.metric)
+        return core.index(family) if family in core else len(core)
+
+    ordered = sorted(targets, key=rank)  # stable: the campaign's order within a rank
+    items = [RewriteItem(t.metric, t.value, t.unit, t.channel, t.metric in lower_is_better)
+             for t in ordered[:limit]]
+    covered = {TARGET_FAMILY.get(t.metric) for t in targets}
+    items += [RewriteItem(FAMILY_METRIC[f], None, FAMILY_UNIT.get(f, "count")) for f in core if f not in covered]
+    named: list[str] = []
+    for name in [t.channel for t in ordered[:limit] if t.channel] + list(channels):
+        if name and name not in named:
+            named.append(name)
+    dues = sorted(t.due for t in targets if t.due)
+    return Rewrite(items, named, end_date or (dues[-1] if dues else None))
+
+
+def compact_number(value: float, *, chinese: bool) -> str:
+    """500000 → "500k" (English) or "50万" (Chinese); 12000000 → "12M" / "1200万"; small numbers as they are."""
+    def fmt(x: float) -> str:
+        return f"{x:,.2f}".rstrip("0").rstrip(".") if x != int(x) else f"{int(x):,}"
+
+    sign, v = ("-" if value < 0 else ""), abs(value)
+    if chinese:
+        if v >= 100_000_000:
+            return sign + fmt(v / 100_000_000).replace(",", "") + "亿"
+        if v >= 10_000:
+            return sign + fmt(v / 10_000).replace(",", "") + "万"
+        return sign + fmt(v)
+    if v >= 1_000_000_000:
+        return sign + fmt(v / 1_000_000_000) + "B"
+    if v >= 1_000_000:
+        return sign + fmt(v / 1_000_000) + "M"
+    if v >= 10_000:
+        return sign + fmt(v / 1_000) + "k"
+    return sign + fmt(v)

@@ -20,6 +20,9 @@ class Api:
     def patch(self, path: str, body: dict):
         return self.client.patch(PREFIX + path, json.dumps(body), content_type="application/json")
 
+    def put(self, path: str, body: dict):
+        return self.client.put(PREFIX + path, json.dumps(body), content_type="application/json")
+
     def delete(self, path: str):
         return self.client.delete(PREFIX + path)
 

@@ -158,7 +158,7 @@ def test_a_site_admin_sees_and_manages_every_campaign(demo, users, api_token):
     assert api.get("/campaigns").json()["count"] == 1
     body = api.get(f"/campaigns/{demo.pk}").json()
     assert (body["name"], body["my_role"]) == (demo.name, None)
-    assert api.patch(f"/campaigns/{demo.pk}", {"version": 1, "status": "confirmed"}).status_code == 200
+    assert api.patch(f"/campaigns/{demo.pk}", {"version": 1, "status": "running"}).status_code == 200
 
 
 def test_a_non_member_gets_404_even_for_bad_input(demo, api_as):
@@ -174,11 +174,11 @@ def test_a_non_member_gets_404_even_for_bad_input(demo, api_as):
 
 def test_update_changes_only_what_is_sent_and_bumps_the_version(demo, api_as):
     response = api_as("lead").patch(f"/campaigns/{demo.pk}", {
-        "version": 1, "name": "Summer 2024", "channels": ["douyin"], "status": "confirmed"})
+        "version": 1, "name": "Summer 2024", "channels": ["douyin"], "status": "running"})
     assert response.status_code == 200, response.json()
     body = response.json()
     assert (body["name"], body["status"], body["version"], body["theme"]) == (
-        "Summer 2024", "confirmed", 2, "夏日清凉季新品体验日")
+        "Summer 2024", "running", 2, "夏日清凉季新品体验日")
     assert _row(demo) == {"name": "Summer 2024", "end_date": dt.date(2024, 6, 30), "version": 2,
                           "channels": ["douyin"]}
 
@@ -461,7 +461,40 @@ def _path_values(demo, users) -> dict[str, int]:
         "token_id": token.pk,
         "dependency_id": TaskDependency.objects.filter(campaign=demo).order_by("id").first().pk,
         **_risk_path_values(demo),
+        **_budget_path_values(demo),
+        **_lesson_path_values(demo),
+        **_report_path_values(demo, users),
     }
+
+
+def _report_path_values(demo, users) -> dict:
+    """The reports app: a kind, and a published version of the summary."""
+    from campaignops.reports import services
+
+    report = services.report_generate(campaign=demo, kind="summary", actor=users["lead"])
+    services.report_generate(campaign=demo, kind="retrospective", actor=users["lead"])
+    version = services.report_publish(report=report, actor=users["lead"], version=report.version)
+    return {"kind": "summary", "version_id": version.pk}
+
+
+def _lesson_path_values(demo) -> dict[str, int]:
+    """A lesson of the demo campaign (not shared) and a lesson suggested beside one of its rows."""
+    from campaignops.lessons.models import Lesson, LessonSuggestion
+
+    lesson = Lesson.objects.filter(campaign=demo, shared=False).order_by("id").first()
+    suggestion = LessonSuggestion.objects.create(
+        campaign=demo, task=Task.objects.filter(campaign=demo).order_by("id").first(), lesson=lesson)
+    return {"lesson_id": lesson.pk, "suggestion_id": suggestion.pk}
+
+
+def _budget_path_values(demo) -> dict[str, int]:
+    """The budget app's rows (the demo has a line, an approved revision, materials and expenses)."""
+    from campaignops.budget.models import BudgetLine, BudgetRevision, Expense, Material
+
+    return {"line_id": BudgetLine.objects.filter(campaign=demo).order_by("id").first().pk,
+            "revision_id": BudgetRevision.objects.filter(campaign=demo).order_by("id").first().pk,
+            "material_id": Material.objects.filter(campaign=demo).order_by("id").first().pk,
+            "expense_id": Expense.objects.filter(campaign=demo).order_by("id").first().pk}
 
 
 def _risk_path_values(demo) -> dict[str, int]:
@@ -507,6 +540,13 @@ def _valid_bodies(ids: dict) -> dict[tuple[str, str], dict]:
         ("post", "/campaigns/from-template"): {"template": template, "name": "X", "start_date": "2026-06-01"},
         ("post", "/campaigns/{campaign_id}/save-as-template"): {"name": "X"},
         ("post", "/me/tokens"): {"name": "X"},
+        ("post", "/campaigns/{campaign_id}/goal-confirmation/sign"): {},
+        ("put", "/campaigns/{campaign_id}/goal-confirmation/signers"): {"signers": ["lead"]},
+        ("post", "/lessons"): {"campaign": ids["campaign_id"], "text": "X"},
+        ("patch", "/lessons/{lesson_id}"): {"version": 1, "text": "X"},
+        ("post", "/campaigns/{campaign_id}/lesson-suggestions/refresh"): {},
+        ("post", "/campaigns/{campaign_id}/lesson-suggestions/{suggestion_id}/apply"): {"as": "risk", "version": 1},
+        ("post", "/campaigns/{campaign_id}/lesson-suggestions/{suggestion_id}/dismiss"): {"version": 1},
         ("post", "/campaigns/{campaign_id}/risks"): {"description": "X"},
         ("post", "/campaigns/{campaign_id}/risks/from-plan"): {},
         ("patch", "/campaigns/{campaign_id}/risks/{risk_id}"): {"version": 1, "description": "X"},
@@ -519,6 +559,31 @@ def _valid_bodies(ids: dict) -> dict[tuple[str, str], dict]:
         ("patch", "/campaigns/{campaign_id}/adjustments/{adjustment_id}"): {"version": 1, "what_changed": "X"},
         ("post", "/campaigns/{campaign_id}/standups"): {},
         ("patch", "/campaigns/{campaign_id}/standups/{standup_id}"): {"version": 1},
+        ("put", "/campaigns/{campaign_id}/dashboard/settings"): {"behind_threshold": "15"},
+        ("post", "/campaigns/{campaign_id}/adjustments/{adjustment_id}/measure"): {},
+        ("post", "/campaigns/{campaign_id}/budget/lines"): {"name": "X", "planned": "1"},
+        ("patch", "/campaigns/{campaign_id}/budget/lines/{line_id}"): {"version": 1, "note": "X"},
+        ("post", "/campaigns/{campaign_id}/budget/submit"): {},
+        ("post", "/campaigns/{campaign_id}/budget/revisions/{revision_id}/withdraw"): {},
+        ("post", "/campaigns/{campaign_id}/budget/revisions/{revision_id}/approve"): {"comment": "X"},
+        ("post", "/campaigns/{campaign_id}/budget/revisions/{revision_id}/reject"): {"comment": "X"},
+        ("post", "/campaigns/{campaign_id}/budget/lines/{line_id}/overrides"): {"amount": "1", "reason": "X"},
+        ("post", "/campaigns/{campaign_id}/materials"): {"name": "X"},
+        ("patch", "/campaigns/{campaign_id}/materials/{material_id}"): {"version": 1, "note": "X"},
+        ("post", "/campaigns/{campaign_id}/expenses"): {"line": ids["line_id"], "amount": "1",
+                                                        "spent_on": "2024-06-15", "vendor": "X"},
+        ("patch", "/campaigns/{campaign_id}/expenses/{expense_id}"): {"version": 1, "note": "X"},
+        ("post", "/campaigns/{campaign_id}/expenses/{expense_id}/receipt"): {"multipart": {"file": SimpleUploadedFile(
+            "receipt.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")}},
+        ("post", "/campaigns/{campaign_id}/reports/{kind}/generate"): {},
+        ("patch", "/campaigns/{campaign_id}/reports/{kind}"): {"version": 1, "narrative": {"conclusion": "X"}},
+        ("post", "/campaigns/{campaign_id}/reports/{kind}/publish"): {"version": 1},
+        ("post", "/campaigns/{campaign_id}/reports/retrospective/action-items"): {"title": "X"},
+        ("post", "/campaigns/{campaign_id}/metrics"): {"observations": [
+            {"day": "2024-06-15", "channel": "pop-up", "metric": "store_visitors", "value": "1"}]},
+        ("post", "/campaigns/{campaign_id}/metrics/import"): {"multipart": {"file": SimpleUploadedFile(
+            "data.csv", b"Day,Channel,Store visitors\n2024-06-15,pop-up,1\n", content_type="text/csv")}},
+        ("post", "/campaigns/{campaign_id}/metrics/custom"): {"code": "samples_given", "name_en": "Samples"},
         ("post", "/campaigns/{campaign_id}/plan/import"): {"multipart": {"file": SimpleUploadedFile(
             "plan.csv", "活动阶段,核心任务\n筹备期,确认目标\n".encode(), content_type="text/csv")}},
     }

@@ -63,3 +63,72 @@ def test_achievability_of_targets():
         ("achievable_rate", {"metric": "cvr", "value": "150"}),
         ("achievable_positive", {"metric": "impressions"}),
     ]
+
+
+# ---- more real-world phrasings, both languages ---------------------------------------------------
+
+@pytest.mark.parametrize(("goal", "kind", "expected"), [
+    ("让更多人知道我们的新品", "product_launch",
+     ["specific_channel", "measurable_metric", "measurable_number", "time_bound", "relevant_core"]),
+    ("Make the brand more popular among young people", "offline_brand",
+     ["specific_channel", "measurable_metric", "measurable_number", "time_bound", "relevant_core"]),
+    ("快闪店活动期间互动量达到5万次，现场满意度90%以上", "offline_brand", []),
+    ("During the pop-up week, 50k engagements and 90% visitor satisfaction", "offline_brand", []),
+    ("618大促天猫GMV 5000万，ROI 1:4", "ecommerce_promotion", []),
+    ("提升天猫销量", "ecommerce_promotion", ["measurable_number", "time_bound", "relevant_core"]),
+    ("Boost awareness on Weibo by end of June", "product_launch",
+     ["measurable_metric", "measurable_number", "relevant_core"]),
+])
+def test_more_real_world_phrasings(goal, kind, expected):
+    assert codes(goal, kind=kind) == expected
+
+
+# ---- suggested rewrite ---------------------------------------------------------------------------
+
+def test_rewrite_for_a_brand_event_names_metric_number_channel_and_deadline():
+    from campaignops.campaigns.domain.smart import RewriteItem, rewrite
+
+    targets = [Target("store_visitors", 500, channel="Pop-up store", due="2026-06-20"),
+               Target("engagements", 50000, channel="Xiaohongshu", due="2026-06-18"),
+               Target("complaint_rate", 1, unit="percent", due="2026-06-25")]
+    parts = rewrite(kind="offline_brand", targets=targets, channels=["Xiaohongshu", "Douyin"],
+                    end_date="2026-06-30", lower_is_better=["complaint_rate"])
+    assert parts.items == [
+        RewriteItem("engagements", 50000, "count", "Xiaohongshu"),
+        RewriteItem("store_visitors", 500, "count", "Pop-up store"),
+        RewriteItem("complaint_rate", 1, "percent", None, True),
+        RewriteItem("favourability", None, "percent"),   # a core metric nobody set: the user fills it in
+    ]
+    assert parts.channels == ["Xiaohongshu", "Pop-up store", "Douyin"]
+    assert parts.deadline == "2026-06-30"
+
+
+def test_rewrite_without_targets_or_end_date_asks_for_the_core_metrics():
+    from campaignops.campaigns.domain.smart import RewriteItem, rewrite
+
+    parts = rewrite(kind="ecommerce_promotion")
+    assert parts.items == [RewriteItem("gmv", None, "money"), RewriteItem("roas", None, "ratio")]
+    assert (parts.channels, parts.deadline) == ([], None)
+    assert rewrite(kind="other").items == []
+
+
+def test_rewrite_keeps_at_most_four_targets_core_first_and_takes_the_latest_due_date():
+    from campaignops.campaigns.domain.smart import rewrite
+
+    targets = [Target("reviews", 200, due="2026-06-20"), Target("live_views", 1e5, due="2026-06-10"),
+               Target("cvr", 5, unit="percent", due="2026-06-12"), Target("leads", 10),
+               Target("impressions", 5e5, due="2026-06-12")]
+    parts = rewrite(kind="product_launch", targets=targets)
+    assert [i.metric for i in parts.items] == ["impressions", "cvr", "reviews", "live_views"]
+    assert parts.deadline == "2026-06-20"
+
+
+@pytest.mark.parametrize(("value", "chinese", "expected"), [
+    (500000, False, "500k"), (500000, True, "50万"), (12_000_000, False, "12M"), (12_000_000, True, "1200万"),
+    (1_500_000, False, "1.5M"), (250_000_000, True, "2.5亿"), (2_000, False, "2,000"), (2_000, True, "2,000"),
+    (12_345, False, "12.35k"), (3.5, False, "3.5"), (0, True, "0"),
+])
+def test_compact_numbers(value, chinese, expected):
+    from campaignops.campaigns.domain.smart import compact_number
+
+    assert compact_number(value, chinese=chinese) == expected

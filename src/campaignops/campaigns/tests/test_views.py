@@ -415,7 +415,7 @@ def test_settings_with_a_stale_version_keeps_what_the_user_typed_and_writes_noth
     from campaignops.campaigns.services import campaign_update
 
     lead = client_as("lead")
-    stale = _settings_data(demo, name="My new name", status="confirmed")
+    stale = _settings_data(demo, name="My new name", status="running")
     campaign_update(campaign=Campaign.objects.get(pk=demo.pk), actor=users["lead"], version=1, theme="Theirs")
     response = lead.post(f"/campaigns/{demo.pk}/settings/", stale)
     assert response.status_code == 409
@@ -423,7 +423,7 @@ def test_settings_with_a_stale_version_keeps_what_the_user_typed_and_writes_noth
     assert "Someone else saved this campaign while you were editing" in page
     assert "Fields that differ from what is stored now: Name, Theme, Status" in page
     html = response.content.decode()
-    assert 'value="My new name"' in html and '<option value="confirmed" selected>' in html
+    assert 'value="My new name"' in html and '<option value="running" selected>' in html
     assert 'name="version" value="2"' in html
     demo.refresh_from_db()
     assert (demo.name, demo.theme, demo.status, demo.version) == (
@@ -431,7 +431,7 @@ def test_settings_with_a_stale_version_keeps_what_the_user_typed_and_writes_noth
     resubmit = lead.post(f"/campaigns/{demo.pk}/settings/", {**stale, "version": 2})
     assert resubmit.status_code == 302
     demo.refresh_from_db()
-    assert (demo.name, demo.status, demo.version) == ("My new name", "confirmed", 3)
+    assert (demo.name, demo.status, demo.version) == ("My new name", "running", 3)
 
 
 @pytest.mark.django_db
