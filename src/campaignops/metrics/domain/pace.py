@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Relative daily intensity of activity per phase kind (the burst does most of the work).
 PHASE_WEIGHTS = {"preparation": 0.0, "warm_up": 1.0, "burst": 4.0, "continuation": 1.0, "review": 0.0,
@@ -39,19 +41,32 @@ def _daily_weights(phases: Sequence[PhaseShape], until: dt.date) -> dict[dt.date
     return weights
 
 
+@lru_cache(maxsize=256)
+def _curve(phases: tuple[PhaseShape, ...], end: dt.date) -> tuple[list[dt.date], list[float], float]:
+    """The weighted days up to `end` in date order with their running sums, and the total: computed once
+    per plan shape, so that a share is a binary search (a board asks for thousands of them)."""
+    weights = _daily_weights(phases, end)
+    days = sorted(weights)
+    running, acc = [], 0.0
+    for d in days:
+        acc += weights[d]
+        running.append(acc)
+    return days, running, sum(weights.values())
+
+
 def expected_share(phases: Sequence[PhaseShape], by: dt.date, *, due: dt.date | None = None) -> float:
     """Share (0–1) of the campaign's activity up to `due` that should be done by the end of `by`."""
     if not phases:
         return 1.0
     end = due or max(p.end for p in phases)
-    weights = _daily_weights(phases, end)
-    total = sum(weights.values())
+    days, running, total = _curve(tuple(phases), end)
     if total == 0:
         # No weighted days: fall back to calendar days between the first start and the due date.
         start = min(p.start for p in phases)
-        days = (end - start).days + 1
-        return min(max(((by - start).days + 1) / days, 0.0), 1.0) if days > 0 else 1.0
-    done = sum(w for d, w in weights.items() if d <= by)
+        span = (end - start).days + 1
+        return min(max(((by - start).days + 1) / span, 0.0), 1.0) if span > 0 else 1.0
+    i = bisect_right(days, by)
+    done = running[i - 1] if i else 0.0
     return min(done / total, 1.0)
 
 
@@ -127,8 +142,27 @@ def forecast_rate(*, target_percent: Decimal, numerator: Decimal, denominator: D
     if denominator <= 0:
         return Forecast(target_percent, None, None, None, "no_data")
     rate = float(numerator) / float(denominator)
-    lo, hi = wilson(float(numerator), float(denominator))
     q = Decimal("0.01")
     status = "done" if finished else _status(rate * 100, float(target_percent), lower_is_better, threshold)
+    if not 0 <= numerator <= denominator:
+        # Not a proportion (e.g. more engagements than impressions): no interval is claimed.
+        return Forecast(target_percent, Decimal(str(rate * 100)).quantize(q), None, None, status)
+    lo, hi = wilson(float(numerator), float(denominator))
     return Forecast(target_percent, Decimal(str(rate * 100)).quantize(q), Decimal(str(lo * 100)).quantize(q),
                     Decimal(str(hi * 100)).quantize(q), status)
+
+
+def forecast_ratio(*, target: Decimal, current: Decimal | None, threshold: float = 0.1,
+                   lower_is_better: bool = False, finished: bool = False) -> Forecast:
+    """Forecast a ratio KPI that is not a proportion (ROAS, CPA, ROI, NPS…): it lands where the ratio of
+    the sums so far is; no interval is claimed for it."""
+    if current is None:
+        return Forecast(target, None, None, None, "no_data")
+    q = Decimal("0.01")
+    status = "done" if finished else _status(float(current), float(target), lower_is_better, threshold)
+    return Forecast(target, current.quantize(q), None, None, status)
+
+
+def pace_status(projected: Decimal, target: Decimal, *, lower_is_better: bool = False, threshold: float = 0.1) -> str:
+    """on_track / behind / ahead of a projection against its target (the threshold is a fraction)."""
+    return _status(float(projected), float(target), lower_is_better, threshold)

@@ -147,3 +147,31 @@ def test_wilson_contains_the_point_estimate(k, extra):
     n = k + extra
     lo, hi = wilson(k, n)
     assert 0 <= lo <= k / n <= hi <= 1
+
+
+def test_forecast_rate_above_one_hundred_percent_has_no_interval():
+    # 30 engagements on 20 impressions: a rate, not a proportion — no Wilson range, no crash
+    f = forecast_rate(target_percent=Decimal(50), numerator=Decimal(30), denominator=Decimal(20))
+    assert (f.projected, f.low, f.high, f.status) == (Decimal("150.00"), None, None, "ahead")
+
+
+def test_forecast_ratio_and_pace_status():
+    from campaignops.metrics.domain.pace import forecast_ratio, pace_status
+
+    f = forecast_ratio(target=Decimal(3), current=Decimal("2.456"))
+    assert (f.projected, f.low, f.high, f.status) == (Decimal("2.46"), None, None, "behind")
+    assert forecast_ratio(target=Decimal(50), current=Decimal(40), lower_is_better=True).status == "ahead"
+    assert forecast_ratio(target=Decimal(3), current=None).status == "no_data"
+    assert forecast_ratio(target=Decimal(3), current=Decimal(1), finished=True).status == "done"
+    assert pace_status(Decimal(95), Decimal(100)) == "on_track"
+    assert pace_status(Decimal(95), Decimal(100), threshold=0.01) == "behind"
+
+
+def test_expected_share_is_the_same_from_the_curve_for_every_day():
+    # the cached running sums agree with a direct sum over the weighted days
+    for day in range(1, 31):
+        by = D(2024, 6, day)
+        direct = sum(w for d, w in {**{D(2024, 6, n): 1.0 for n in range(8, 15)},
+                                    **{D(2024, 6, n): 4.0 for n in range(15, 18)},
+                                    **{D(2024, 6, n): 1.0 for n in range(18, 24)}}.items() if d <= by) / 25
+        assert expected_share(SEED_PHASES, by) == pytest.approx(direct, abs=1e-15)
