@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -81,6 +82,34 @@ class LocalSwagger(DocsBase):
         return render(request, self.template, {"api": api, "swagger_settings": config})
 
 
+def _nul_errors(value, loc: tuple) -> list[dict]:
+    """Where a NUL character hides in parsed input (PostgreSQL cannot store one in text)."""
+    if isinstance(value, str):
+        return [{"loc": loc, "msg": "NUL character", "type": "nul_character"}] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [e for key, item in value.items() for e in _nul_errors(key, loc) + _nul_errors(item, (*loc, key))]
+    if isinstance(value, list):
+        return [e for i, item in enumerate(value) for e in _nul_errors(item, (*loc, i))]
+    return []
+
+
+class NoNulParser(Parser):
+    """JSON bodies and query strings with a NUL character anywhere are refused as bad input (422
+    naming the field) before any endpoint sees them, on every database alike."""
+
+    def parse_body(self, request):
+        data = super().parse_body(request)
+        if errors := _nul_errors(data, ("body",)):
+            raise ValidationError(errors)
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        if errors := _nul_errors(parsed, ("query",)):
+            raise ValidationError(errors)
+        return parsed
+
+
 api = NinjaAPI(
     title="CampaignOps API",
     version="1",
@@ -91,6 +120,7 @@ api = NinjaAPI(
     auth=[BearerToken(), SessionAuth()],
     urls_namespace="api-1",
     docs=LocalSwagger(),
+    parser=NoNulParser(),
 )
 
 
@@ -125,6 +155,15 @@ def model_invalid(request, exc: DjangoValidationError):
     details = _flat([{"field": f, "messages": m} for f, m in errors.items()])
     return _error(request, {"detail": messages[0], "field": None if field == "__all__" else field,
                             "errors": details}, 422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Ninja wraps whatever the body parser raises in a 400; input the parser refused (a NUL
+    character) is answered like any other bad input."""
+    if isinstance(exc.__cause__, ValidationError):
+        return invalid(request, exc.__cause__)
+    return _error(request, {"detail": str(exc)}, exc.status_code)
 
 
 @api.exception_handler(Http404)
@@ -167,6 +206,7 @@ INPUT_MESSAGES = {
     "less_than_equal": gettext_lazy("This number is too large."),
     "bool_parsing": gettext_lazy("Enter true or false."),
     "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "nul_character": gettext_lazy("Text may not contain the NUL character."),
 }
 
 
@@ -210,20 +250,32 @@ def invalid(request, exc: ValidationError):
 
 def _register_routers() -> None:
     from campaignops.accounts.api import router as accounts_router
+    from campaignops.budget.api import router as budget_router
     from campaignops.campaigns.api import router as campaigns_router
+    from campaignops.campaigns.api_goal import router as campaigns_goal_router
+    from campaignops.lessons.api import router as lessons_router
+    from campaignops.metrics.api import router as metrics_router
+    from campaignops.metrics.api_dashboard import router as metrics_dashboard_router
     from campaignops.planning.api import router as planning_router
     from campaignops.planning.api_io import router as planning_io_router
     from campaignops.planning.api_progress import router as planning_progress_router
     from campaignops.planning.api_schedule import router as planning_schedule_router
+    from campaignops.reports.api import router as reports_router
     from campaignops.risks.api import router as risks_router
 
     api.add_router("/", accounts_router)
     api.add_router("/", campaigns_router)
+    api.add_router("/", campaigns_goal_router)
     api.add_router("/", planning_router)
     api.add_router("/", planning_io_router)
     api.add_router("/", planning_schedule_router)
     api.add_router("/", planning_progress_router)
     api.add_router("/", risks_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", metrics_router)
+    api.add_router("/", metrics_dashboard_router)
+    api.add_router("/", lessons_router)
+    api.add_router("/", budget_router)
 
 
 _register_routers()

@@ -8,6 +8,11 @@ from django.db import transaction
 
 # Modules with `extend_demo(campaign, users)`, run in this order after the plan is loaded.
 PARTS: list[str] = [
+    "campaignops.campaigns.demo_goal",
+    "campaignops.budget.demo",
+    "campaignops.lessons.demo",
+    "campaignops.metrics.demo",
+    "campaignops.reports.demo",
 ]
 
 

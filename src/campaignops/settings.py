@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "campaignops.access",
     "campaignops.planning",
     "campaignops.risks",
+    "campaignops.budget",
+    "campaignops.metrics",
+    "campaignops.reports",
+    "campaignops.lessons",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +121,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded files (receipts): MEDIA_ROOT/private, never served as static files or under a URL.
+MEDIA_ROOT = DATA_DIR / "media"
+MAX_RECEIPT_BYTES = env.int("MAX_RECEIPT_BYTES", default=10 * 1024 * 1024)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
                 "OPTIONS": {"location": str(DATA_DIR / "media")}},

@@ -22,4 +22,9 @@ urlpatterns = [
     path("campaigns/", include("campaignops.planning.urls_schedule")),
     path("campaigns/", include("campaignops.planning.urls_progress")),
     path("campaigns/", include("campaignops.risks.urls")),
+    path("campaigns/", include("campaignops.reports.urls")),
+    path("", include("campaignops.budget.urls")),
+    path("campaigns/", include("campaignops.metrics.urls")),
+    path("campaigns/", include("campaignops.metrics.urls_dashboard")),
+    path("", include("campaignops.lessons.urls")),
 ]

@@ -1,7 +1,8 @@
 """The one access policy: who may see and do what on which campaign.
 
 Everything else asks here: pages, htmx fragments, exports and API operations.
-- `visible(user, qs)` narrows any queryset of campaign-scoped rows to the campaigns the user belongs to.
+- `visible(user, qs)` narrows any queryset of campaign-scoped rows to the campaigns the user belongs to
+  (plus, for a model declaring `ACCESS_SHARED_FIELD`, the rows marked shared: lessons).
 - `get_for(user, action, Model, pk)` fetches one row or raises Http404 (missing or not a member);
   a member whose role does not allow the action gets PermissionDenied (403).
 - `can(user, action, obj)` answers yes/no for templates and menus.
@@ -21,6 +22,7 @@ class Action(StrEnum):
     VIEW = "view"          # read pages, fragments, exports, API reads
     EDIT = "edit"          # change the plan and its content
     MANAGE = "manage"      # campaign settings, members, delete, save as template
+    APPROVE = "approve"    # decide on a budget revision, record a spend override (Finance only)
 
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
@@ -28,7 +30,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.PLANNING: frozenset({Action.VIEW, Action.EDIT}),
     Role.EXECUTION: frozenset({Action.VIEW, Action.EDIT}),
     Role.LOGISTICS: frozenset({Action.VIEW, Action.EDIT}),
-    Role.FINANCE: frozenset({Action.VIEW, Action.EDIT}),
+    Role.FINANCE: frozenset({Action.VIEW, Action.EDIT, Action.APPROVE}),
     Role.VIEWER: frozenset({Action.VIEW}),
 }
 
@@ -78,7 +80,17 @@ for _action, _pred in RULES.items():
     rules.add_perm(f"campaigns.{_action}_campaign", _pred)
 
 
+def is_shared(obj) -> bool:
+    """Rows of a model that declares `ACCESS_SHARED_FIELD` (e.g. lessons) are readable by every
+    signed-in user once that field is true; writes still need a role on the row's campaign."""
+    field = getattr(type(obj), "ACCESS_SHARED_FIELD", None)
+    return bool(field and getattr(obj, field, False))
+
+
 def can(user, action: Action | str, obj) -> bool:
+    if (Action(action) is Action.VIEW and user is not None and user.is_authenticated
+            and not isinstance(obj, (Campaign, int)) and is_shared(obj)):
+        return True
     return RULES[Action(action)].test(user, obj)
 
 
@@ -95,6 +107,9 @@ def visible(user, qs: models.QuerySet) -> models.QuerySet:
     mine = Membership.objects.filter(user=user).values("campaign_id")
     if qs.model is Campaign:
         return qs.filter(pk__in=mine)
+    shared = getattr(qs.model, "ACCESS_SHARED_FIELD", None)
+    if shared:
+        return qs.filter(models.Q(campaign_id__in=mine) | models.Q(**{shared: True}))
     return qs.filter(campaign_id__in=mine)
 
 

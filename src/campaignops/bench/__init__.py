@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MODULES = ["campaignops.bench.plan_page", "campaignops.bench.plan_io", "campaignops.bench.schedule",
-           "campaignops.bench.timeline_page", "campaignops.bench.standup_page"]
+           "campaignops.bench.timeline_page", "campaignops.bench.standup_page", "campaignops.bench.metrics_ingest", "campaignops.bench.metrics_dashboard", "campaignops.bench.reports",
+           "campaignops.bench.lessons_search"]
 
 
 @dataclass

@@ -18,3 +18,19 @@ def on_rows_added(fn: RowsAdded) -> RowsAdded:
 def rows_added(*, campaign, tasks: list, actor) -> None:
     for fn in _rows_added:
         fn(campaign=campaign, tasks=tasks, actor=actor)
+
+
+TemplateSaved = Callable[..., object]
+_template_saved: list[TemplateSaved] = []
+
+
+def on_template_saved(fn: TemplateSaved) -> TemplateSaved:
+    """Register `fn(*, campaign, template, actor)`, run when a campaign is saved as a template."""
+    if fn not in _template_saved:
+        _template_saved.append(fn)
+    return fn
+
+
+def template_saved(*, campaign, template, actor) -> None:
+    for fn in _template_saved:
+        fn(campaign=campaign, template=template, actor=actor)

@@ -271,6 +271,7 @@ def campaign_save_as_template(*, campaign: Campaign, actor, name: str, descripti
                 deliverable=task.deliverable, deliverables_planned=task.deliverables_planned,
             )
     audit.record(actor=actor, action="campaign.save_as_template", obj=campaign, summary=name)
+    hooks.template_saved(campaign=campaign, template=tpl, actor=actor)
     return tpl
 
 

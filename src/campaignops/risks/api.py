@@ -260,11 +260,21 @@ def adjustment_read(request, campaign_id: Id, adjustment_id: Id):
 def adjustment_update(request, campaign_id: Id, adjustment_id: Id, payload: AdjustmentPatch):
     adjustment = _row(request, StrategyAdjustment.objects.select_related("campaign"), campaign_id, adjustment_id,
                       Action.EDIT)
-    data = no_nulls(payload.model_dump(exclude_unset=True), required=("date", "trigger", "what_changed"),
+    data = no_nulls(payload.model_dump(exclude_unset=True), required=("date", "trigger", "what_changed", "effect_days"),
                     text=("expected_effect", "measured_effect"))
     version = data.pop("version")
     services.adjustment_update(adjustment=adjustment, actor=request.user, version=version,
                                **_refs(adjustment.campaign, data))
+    return selectors.adjustment_qs().get(pk=adjustment.pk)
+
+
+@router.post("/campaigns/{int:campaign_id}/adjustments/{int:adjustment_id}/measure",
+             response={200: AdjustmentOut, **WRITE_ERRORS},
+             summary="Fill in the measured effect from the data: the linked KPI before and after the date")
+def adjustment_measure(request, campaign_id: Id, adjustment_id: Id):
+    adjustment = _row(request, StrategyAdjustment.objects.select_related("campaign", "kpi_target"), campaign_id,
+                      adjustment_id, Action.EDIT)
+    services.adjustment_measure(adjustment=adjustment, actor=request.user)
     return selectors.adjustment_qs().get(pk=adjustment.pk)
 
 
@@ -333,4 +343,14 @@ def standup_summary(request, campaign_id: Id):
         t.new, t.updates = t.pk in s.new, s.updates.get(t.pk, [])
     return {"today": s.today, "now": s.now, "since": s.since, "last_standup": s.last.pk if s.last else None,
             "due_today": s.due_today, "overdue": s.overdue, "blocked": s.blocked, "changed": s.changed,
-            "issues": s.issues, "risks_triggered": s.risks, "kpis_behind": None}
+            "issues": s.issues, "risks_triggered": s.risks, "kpis_behind": _kpis_behind(campaign, s.today)}
+
+
+def _kpis_behind(campaign, today) -> list[dict]:
+    """The KPIs running behind or finished short of their targets (read through metrics.selectors)."""
+    from campaignops.metrics.selectors import kpis_behind
+
+    return [{"kpi_target": c.id, "metric": c.metric, "label": c.label, "channel": c.channel, "unit": c.unit,
+             "target": str(c.target), "actual": None if c.actual is None else str(c.actual),
+             "projected": None if c.projected is None else str(c.projected), "status": c.status}
+            for c in kpis_behind(campaign, today=today)]

@@ -216,12 +216,17 @@ class AdjustmentForm(forms.Form):
                                       max_length=4000)
     measured_effect = forms.CharField(label=_("Measured effect"), required=False, widget=_area(2),
                                       max_length=4000, help_text=_("Fill in later, once the numbers are in."))
+    effect_days = forms.IntegerField(label=_("Days compared"), min_value=1, max_value=90, initial=7, required=False,
+                                     widget=forms.NumberInput(attrs=TEXT), help_text=_(
+                                         "The KPI over this many days before the date against as many days "
+                                         "from the date on."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    FIELDS = ["date", "trigger", "what_changed", "expected_effect", "kpi_target", "channel", "measured_effect"]
+    FIELDS = ["date", "trigger", "what_changed", "expected_effect", "kpi_target", "channel", "measured_effect",
+              "effect_days"]
 
     def __init__(self, data=None, *, team: Team, adjustment=None, today: dt.date | None = None):
-        initial = {"date": today, "trigger": AdjustmentTrigger.METRIC_SHORTFALL}
+        initial = {"date": today, "trigger": AdjustmentTrigger.METRIC_SHORTFALL, "effect_days": 7}
         if adjustment is not None:
             initial = {f: getattr(adjustment, f + "_id" if f in ("kpi_target", "channel") else f)
                        for f in self.FIELDS}
@@ -234,6 +239,8 @@ class AdjustmentForm(forms.Form):
         d = {f: self.cleaned_data[f] for f in self.FIELDS}
         d["kpi_target"] = kpis.get(d["kpi_target"])
         d["channel"] = channels.get(d["channel"])
+        if d["effect_days"] is None:  # left empty: the default (7) for a new one, unchanged for an edit
+            del d["effect_days"]
         return d
 
 

@@ -161,6 +161,14 @@ class StrategyAdjustment(TimeStampedModel):
                                    on_delete=models.SET_NULL, related_name="adjustments")
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), null=True, blank=True, on_delete=models.SET_NULL)
     measured_effect = models.TextField(_("measured effect"), blank=True)
+    # Filled in from the metrics: the linked KPI's metric (on the adjustment's channel, else the KPI's) over
+    # the N days before the date against the N days from the date on (daily average for counts, the rate of
+    # the window's sums for rates).
+    effect_days = models.PositiveSmallIntegerField(_("days compared before and after"), default=7,
+                                                   validators=[MinValueValidator(1), MaxValueValidator(90)])
+    effect_before = models.DecimalField(_("value before"), max_digits=20, decimal_places=4, null=True, blank=True)
+    effect_after = models.DecimalField(_("value after"), max_digits=20, decimal_places=4, null=True, blank=True)
+    effect_measured_at = models.DateTimeField(_("measured at"), null=True, blank=True)
     risk = models.ForeignKey(Risk, verbose_name=_("risk"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="adjustments")
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), null=True, blank=True, on_delete=models.SET_NULL,

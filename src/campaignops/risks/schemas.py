@@ -9,6 +9,7 @@ risks and KPI targets as ids of the same campaign; channels by code.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 from ninja import Field, Schema
@@ -231,6 +232,10 @@ class AdjustmentOut(Schema):
     kpi_target: int | None = Field(None, description="KPI target id.")
     channel: str | None = Field(None, description="Channel code.")
     measured_effect: str
+    effect_days: int = Field(..., description="Days compared before and after the date.")
+    effect_before: Decimal | None = Field(..., description="The KPI's metric before (a daily average for counts).")
+    effect_after: Decimal | None = Field(..., description="The same from the date on, up to the measurement.")
+    effect_measured_at: dt.datetime | None
     risk: int | None
     issue: int | None
     created_by: UserRef | None
@@ -263,6 +268,8 @@ class _AdjustmentFields(Schema):
     kpi_target: int | None = Field(None, description="KPI target id of the same campaign.")
     channel: str | None = Field(None, description="Channel code; null for none.")
     measured_effect: str | None = _text()
+    effect_days: int | None = Field(None, ge=1, le=90, description="Days compared before and after the date "
+                                                                 "when the effect is measured (default 7).")
 
 
 class AdjustmentIn(_AdjustmentFields):
@@ -383,7 +390,9 @@ class StandupSummaryOut(Schema):
     changed: list[ChangedTaskOut]
     issues: list[IssueLogOut] = Field(..., description="Unresolved, response deadline past or ≤ 4 h away.")
     risks_triggered: list[TriggeredRiskOut]
-    kpis_behind: list[dict] | None = Field(None, description="Null until metrics are connected.")
+    kpis_behind: list[dict] | None = Field(None, description="KPIs behind or finished short of their target: "
+                                           "kpi_target, metric, label, channel, unit, target, actual, projected, "
+                                           "status (behind / missed).")
 
 
 ActivationOut.model_rebuild()

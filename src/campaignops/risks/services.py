@@ -3,6 +3,7 @@
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -33,7 +34,7 @@ RISK_FIELDS = ["description", "category", "probability", "impact", "trigger", "c
 ISSUE_FIELDS = ["problem", "owner", "severity", "response_deadline", "status", "solution", "task", "risk"]
 MAX_RESPONSE_HOURS = 720
 ADJUSTMENT_FIELDS = ["date", "trigger", "what_changed", "expected_effect", "kpi_target", "channel",
-                     "measured_effect"]
+                     "measured_effect", "effect_days"]
 
 
 def campaign_today(campaign: Campaign) -> dt.date:
@@ -289,6 +290,65 @@ def adjustment_update(*, adjustment: StrategyAdjustment, actor, version: int | N
     _same_campaign(adjustment.campaign_id, kpi_target=changes.get("kpi_target"))
     return _update(adjustment, actor=actor, version=version, allowed=ADJUSTMENT_FIELDS,
                    action="adjustment.update", **changes)
+
+
+@transaction.atomic
+def adjustment_measure(*, adjustment: StrategyAdjustment, actor, today: dt.date | None = None) -> StrategyAdjustment:
+    """Fill in the measured effect from the data: the linked KPI's metric over `effect_days` days before
+    the adjustment's date against as many days from that date on (up to today); the measured-effect text
+    is written too when it is empty. Read through metrics.selectors."""
+    from campaignops.metrics import selectors as metrics
+
+    target = adjustment.kpi_target
+    if target is None:
+        raise DomainError(_("Link the adjustment to a KPI first: its effect is measured on that KPI's metric."),
+                          field="kpi_target")
+    campaign = adjustment.campaign
+    today = today or campaign_today(campaign)
+    if adjustment.date > today:
+        raise DomainError(_("The adjustment's date has not come yet: there is nothing to measure."), field="date")
+    e = metrics.effect(metrics.campaign_cells(campaign), metric=target.metric,
+                       channel_id=adjustment.channel_id or target.channel_id, date=adjustment.date,
+                       days=adjustment.effect_days, today=today)
+    q = Decimal("0.0001")
+    adjustment.effect_before = None if e.before is None else e.before.quantize(q)
+    adjustment.effect_after = None if e.after is None else e.after.quantize(q)
+    adjustment.effect_measured_at = timezone.now()
+    fields = ["effect_before", "effect_after", "effect_measured_at"]
+    if not adjustment.measured_effect.strip():
+        adjustment.measured_effect = effect_sentence(e, target)
+        fields.append("measured_effect")
+    save_versioned(adjustment, expected_version=None, fields=fields)
+    audit.record(actor=actor, action="adjustment.measure", obj=adjustment,
+                 changes={"effect_before": (None, adjustment.effect_before),
+                          "effect_after": (None, adjustment.effect_after)})
+    return adjustment
+
+
+def effect_sentence(e, target) -> str:
+    """The measured effect in words, e.g. "Impressions: 20000 a day in the 3 days before, 55000 a day in
+    the 2 days from the change (+175.0 %)"."""
+    from campaignops.metrics.catalogue import BUILTIN
+
+    info = BUILTIN.get(e.metric)
+    unit = " %" if info is not None and info.unit == "percent" else ""
+    values = {"metric": info.name if info else e.metric, "before": _fmt(e.before) + unit,
+              "after": _fmt(e.after) + unit,
+              "n": e.before_days, "m": e.after_days,
+              "change": "—" if e.change_percent is None else f"{e.change_percent:+.1f} %"}
+    if e.before is None or e.after is None:
+        return _("%(metric)s: not enough data yet (%(n)s days before, %(m)s days after).") % values
+    if info is not None and info.kind == "derived" or e.metric in ("roi", "nps"):
+        return _("%(metric)s: %(before)s in the %(n)s days before, %(after)s in the %(m)s days from the change "
+                 "(%(change)s).") % values
+    return _("%(metric)s: %(before)s a day in the %(n)s days before, %(after)s a day in the %(m)s days from "
+             "the change (%(change)s).") % values
+
+
+def _fmt(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value.quantize(Decimal('0.01')):,.2f}".rstrip("0").rstrip(".")
 
 
 @transaction.atomic

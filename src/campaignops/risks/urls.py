@@ -31,4 +31,5 @@ urlpatterns = [
     path("<int:pk>/adjustments/<int:adjustment_pk>/", views.adjustment_row, name="adjustment"),
     path("<int:pk>/adjustments/<int:adjustment_pk>/edit/", views.adjustment_edit, name="adjustment_edit"),
     path("<int:pk>/adjustments/<int:adjustment_pk>/delete/", views.adjustment_delete, name="adjustment_delete"),
+    path("<int:pk>/adjustments/<int:adjustment_pk>/measure/", views.adjustment_measure, name="adjustment_measure"),
 ]

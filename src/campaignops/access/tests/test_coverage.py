@@ -26,6 +26,9 @@ GLOBAL_PAGES = {
     "planning:calendar_override": "staff-only calendar overrides",
     "planning:calendar_override_delete": "staff-only calendar overrides",
     "planning_progress:my_tasks": "the user's own tasks in campaigns they may see (tested in planning)",
+    "budget:approvals": "only revisions/goal sign-offs of the user's own campaigns (tested in budget)",
+    "lessons:library": "lists only lessons the user may see: their campaigns' and shared ones (tested in lessons)",
+    "lessons:new": "writes a lesson only on a campaign the user may edit (tested in lessons)",
 }
 SKIP_NAMESPACES = {"admin", "api-1"}
 
@@ -40,12 +43,54 @@ def samples(campaign) -> dict[str, int]:
            "membership": member.pk, "target": target.pk, "kpi": target.pk, "kpi_target": target.pk}
     ids.update(_risk_samples(campaign))
     ids["dependency"] = _dependency_sample(campaign)
+    ids.update(_budget_samples(campaign))
+    ids["version"] = _report_version_sample(campaign)
+    ids.update(_lesson_samples(campaign, task))
     out = {"pk": campaign.pk}
+    out.update(kind="summary", fmt="pdf", chart="kpis")
     for key, value in ids.items():
         out[key + "_id"] = value
         out[key + "_pk"] = value
         out[key] = value
     return out
+
+
+def _lesson_samples(campaign, task) -> dict[str, int]:
+    """A lesson of the campaign that is not shared, and a lesson suggested beside one of its rows."""
+    from campaignops.lessons.models import Lesson, LessonSuggestion
+
+    lesson = Lesson.objects.filter(campaign=campaign, shared=False).order_by("id").first() or Lesson.objects.create(
+        campaign=campaign, text="快闪店场地费预算超支")
+    suggestion = LessonSuggestion.objects.filter(campaign=campaign).order_by("id").first() or \
+        LessonSuggestion.objects.create(campaign=campaign, task=task, lesson=lesson)
+    return {"lesson": lesson.pk, "suggestion": suggestion.pk}
+
+
+def _report_version_sample(campaign) -> int:
+    """A published report version of the campaign (made here: the demo publishes none)."""
+    from campaignops.reports.models import Report, ReportVersion
+
+    report, _ = Report.objects.get_or_create(campaign=campaign, kind="summary")
+    version = ReportVersion.objects.filter(report=report).first() or ReportVersion.objects.create(
+        report=report, campaign=campaign, number=1, published_at=report.created_at, snapshot={})
+    return version.pk
+
+
+def _budget_samples(campaign) -> dict[str, int]:
+    """Budget line, revision, material and expense of the campaign (the demo has them all)."""
+    import datetime as dt
+
+    from campaignops.budget.models import BudgetLine, BudgetRevision, Expense, Material
+
+    line = BudgetLine.objects.filter(campaign=campaign).order_by("id").first() or BudgetLine.objects.create(
+        campaign=campaign, category="materials", name="宣传物料", planned=1000, approved_amount=1000)
+    revision = BudgetRevision.objects.filter(campaign=campaign).order_by("id").first() or \
+        BudgetRevision.objects.create(campaign=campaign, number=1, status="approved", total=1000, lines=[])
+    material = Material.objects.filter(campaign=campaign).order_by("id").first() or Material.objects.create(
+        campaign=campaign, name="易拉宝", line=line)
+    expense = Expense.objects.filter(campaign=campaign).order_by("id").first() or Expense.objects.create(
+        campaign=campaign, line=line, amount=300, spent_on=dt.date(2026, 6, 2), vendor="印刷厂")
+    return {"line": line.pk, "revision": revision.pk, "material": material.pk, "expense": expense.pk}
 
 
 def _dependency_sample(campaign) -> int:

@@ -109,7 +109,9 @@ ALLOWED = {
     "Excel", "API", "Bearer", "Token", "XLSX", "CSV", "JSON", "OpenAPI", "Meta", "Google", "TikTok", "Asia",
     "Shanghai", "CNY", "UTC", "ClickUp", "Trello", "LibreOffice", "WeCom", "DingTalk", "Feishu", "Swagger",
     "Authorization", "docs", "Docs", "Email", "html", "xlsx", "csv", "KOL", "KOC", "SMART", "Gantt", "PDF", "Word",
-    "xls", "ods", "AUD", "EUR", "GBP", "HKD", "JPY", "KRW", "MYR", "SGD", "TWD", "USD", "wangfang",
+    "xls", "ods", "docx", "tsv", "JPEG", "PNG", "SHA-", "UTF-", "Ads", "Total",
+    "influencer", "samples", "given",  # a search example and an example metric code (samples_given)
+    "AUD", "EUR", "GBP", "HKD", "JPY", "KRW", "MYR", "SGD", "TWD", "USD", "wangfang",
 }
 
 

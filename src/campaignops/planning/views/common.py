@@ -111,7 +111,8 @@ def _urls(campaign: Campaign) -> PlanUrls:
     return PlanUrls(plan=plan, tasks=plan + "tasks/", phases=plan + "phases/",
                     export=_optional_url("planning_io:export", campaign.pk),
                     import_=_optional_url("planning_io:import", campaign.pk),
-                    calendar=reverse("planning:calendar") + f"?country={campaign.country}&year={campaign.start_date.year}")
+                    calendar=reverse("planning:calendar") + f"?country={campaign.country}&year={campaign.start_date.year}",
+                    extra={"lesson_hints": _optional_url("lessons:hints", campaign.pk)})
 
 
 @dataclass

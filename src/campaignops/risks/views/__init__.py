@@ -7,7 +7,14 @@ with named partials — the partial alone for htmx requests, the full page (or a
 """
 
 from .activate import risk_activate
-from .adjustments import adjustment_delete, adjustment_edit, adjustment_list, adjustment_new, adjustment_row
+from .adjustments import (
+    adjustment_delete,
+    adjustment_edit,
+    adjustment_list,
+    adjustment_measure,
+    adjustment_new,
+    adjustment_row,
+)
 from .issues import issue_delete, issue_edit, issue_export, issue_list, issue_new, issue_resolve, issue_row
 from .risks import (
     contingency_add,
@@ -21,7 +28,7 @@ from .risks import (
 from .standup import standup_detail, standup_page
 
 __all__ = [
-    "adjustment_delete", "adjustment_edit", "adjustment_list", "adjustment_new", "adjustment_row",
+    "adjustment_delete", "adjustment_edit", "adjustment_list", "adjustment_measure", "adjustment_new", "adjustment_row",
     "contingency_add", "contingency_delete", "issue_delete", "issue_edit", "issue_export", "issue_list",
     "issue_new", "issue_resolve", "issue_row", "risk_activate", "risk_delete", "risk_detail", "risk_list",
     "risk_new", "risks_import", "standup_detail", "standup_page",

@@ -4,6 +4,7 @@ version check."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -67,6 +68,9 @@ def adjustment_new(request, campaign):
     team, kpis, channels = _team(campaign)
     today = selectors.standup_today(campaign, base_context(request, campaign, "adjustments")["now"])
     form = AdjustmentForm(request.POST if request.method == "POST" else None, team=team, today=today)
+    linked = request.GET.get("kpi_target", "")  # "Log an adjustment" from a KPI behind on the stand-up
+    if request.method == "GET" and linked.isdigit() and int(linked) in kpis:
+        form.initial["kpi_target"] = int(linked)
     if request.method == "GET" or not form.is_valid():
         return _form(request, campaign, form, None, status=200 if request.method == "GET" else 422)
     try:
@@ -129,6 +133,24 @@ def adjustment_edit(request, campaign, adjustment_pk: int):
     adjustment = _adjustment(campaign, adjustment_pk)
     team, _kpis, _channels = _team(campaign, adjustment)
     return _form(request, campaign, AdjustmentForm(team=team, adjustment=adjustment), adjustment)
+
+
+@campaign_view(POST=Action.EDIT)
+def adjustment_measure(request, campaign, adjustment_pk: int):
+    """Fill in the measured effect from the metrics (the linked KPI before and after the date)."""
+    adjustment = _adjustment(campaign, adjustment_pk)
+    error = None
+    try:
+        services.adjustment_measure(adjustment=adjustment, actor=request.user)
+    except DomainError as exc:
+        error = str(exc.message)
+    if not is_partial(request):
+        if error:
+            messages.error(request, error)
+        return _back(campaign, adjustment)
+    ctx = {**base_context(request, campaign, "adjustments"), "a": _adjustment(campaign, adjustment_pk),
+           "measure_error": error}
+    return TemplateResponse(request, PAGE + "#row", ctx, status=422 if error else 200)
 
 
 @campaign_view(POST=Action.EDIT)

@@ -37,6 +37,17 @@
     if (button) button.click();
   });
 
+  // SMART check: "use this wording" puts the suggested goal into the goal field (and re-checks it).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest(".js-use-wording");
+    if (!button) return;
+    const field = document.getElementById(button.dataset.target);
+    if (!field) return;
+    field.value = button.dataset.text;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.focus();
+  });
+
   // Copy a value (the new API token) to the clipboard.
   document.addEventListener("click", (event) => {
     const button = event.target.closest(".js-copy");
