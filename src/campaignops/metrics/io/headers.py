@@ -220,3 +220,15 @@ def header_row(rows: list[list], catalogue, limit: int = 30) -> int | None:
         if has_day and metrics:
             return r
     return None
+
+
+def metric_header_row(rows: list[list], catalogue, limit: int = 30) -> int | None:
+    """A header without a day column (a report over a date range): the first of the first `limit`
+    rows naming at least two metrics. A title line split at its commas names none."""
+    names = metric_names(catalogue)
+    platform_keys = set().union(*(p.columns for p in builtin_platforms().values()))
+    for r, row in enumerate(rows[:limit]):
+        keys = [norm(c) for c in row if isinstance(c, str) and c.strip()]
+        if sum(1 for k in keys if k in names or k in platform_keys) >= 2:
+            return r
+    return None

@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
-from .headers import CENT, ColumnMap, Target, header_row, recognise, total_markers
-from .values import BadValue, decimal_style, parse_day, parse_hour, parse_number, slash_order
+from .headers import CENT, ColumnMap, Target, header_row, metric_header_row, recognise, total_markers
+from .values import BadValue, decimal_style, parse_day, parse_hour, parse_number, report_span, slash_order
 
 WHOLE_DAY = -1
 CENTS = Decimal("0.01")
@@ -95,10 +95,15 @@ def _blank(row: list) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in row)
 
 
+DAY_COLUMN = "Day"
+
+
 def read_table(rows: list[list], ctx: Context, *, mapping: dict[str, str | None] | None = None,
                delimiter: str = ",") -> Parsed:
     """Parse the rows of a sheet. `mapping` (header -> metric/field/None) overrides recognition."""
     index = header_row(rows, ctx.catalogue)
+    if index is None:
+        index = metric_header_row(rows, ctx.catalogue)
     if index is None:
         index = next((r for r, row in enumerate(rows[:30])
                       if sum(1 for c in row if isinstance(c, str) and c.strip()) >= 2), 0)
@@ -107,7 +112,20 @@ def read_table(rows: list[list], ctx: Context, *, mapping: dict[str, str | None]
     if mapping is not None:
         saved.insert(0, ("custom", _("Chosen columns"), {h: v for h, v in mapping.items() if h}))
     cmap = recognise(headers, ctx.catalogue, saved)
+    span = report_span(rows[:index]) if "day" not in cmap.fields else None
+    if span is not None and span[0] == span[1]:
+        # A one-day report without a day column (Google Ads' default download): every row is that day.
+        day = span[0].isoformat()
+        rows = [*rows[:index], [*headers, DAY_COLUMN], *([*row, day] for row in rows[index + 1:])]
+        headers = rows[index]
+        cmap = recognise(headers, ctx.catalogue, saved)
     parsed = Parsed(cmap=cmap, header_index=index)
+    if span is not None and span[0] != span[1]:
+        parsed.errors.append(Issue(index + 1, "", "", _(
+            "This report adds up %(start)s – %(end)s with no day column, so its numbers cannot be put on days: "
+            "download it again segmented by day (in Google Ads: Segment → Time → Day), or for one day.") % {
+            "start": span[0].isoformat(), "end": span[1].isoformat()}))
+        return parsed
     _check_columns(parsed, ctx)
     if parsed.errors:
         return parsed

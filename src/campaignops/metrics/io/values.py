@@ -160,3 +160,35 @@ def parse_hour(value) -> int | None:
     if not m or not 0 <= int(m.group(1)) <= 23:
         raise BadValue(value)
     return int(m.group(1))
+
+
+_SPAN_PARTS = re.compile(r"\s+(?:-|–|—|~|to|至|到)\s+|\s*[~～至到]\s*")
+
+
+def report_span(lines: list[list]) -> tuple[dt.date, dt.date] | None:
+    """The date range a report covers, from the lines above its header ("Aug 1, 2026 - Aug 31, 2026",
+    "2024-06-08 ~ 2024-06-20", "2024年6月8日 至 2024年6月20日"), or None when no line names one."""
+    for row in lines:
+        text = ", ".join(str(c).strip() for c in row if c is not None and str(c).strip()).strip("\" ")
+        for candidate in (text, *re.findall(r"\(([^()]*)\)", text)):
+            parts = [p.strip(" ,\"") for p in _SPAN_PARTS.split(candidate.strip()) if p.strip(" ,\"")]
+            if len(parts) != 2:
+                continue
+            try:
+                start, end = _labelled_day(parts[0]), _labelled_day(parts[1])
+            except BadValue:
+                continue
+            if start <= end:
+                return start, end
+    return None
+
+
+def _labelled_day(text: str) -> dt.date:
+    """A day, possibly after a label ("统计时间：2024-06-08", "Date range: Jun 8, 2024")."""
+    try:
+        return parse_day(text)[0]
+    except BadValue:
+        tail = re.split(r"[:：]", text)[-1].strip(" ,")
+        if tail == text:
+            raise
+        return parse_day(tail)[0]

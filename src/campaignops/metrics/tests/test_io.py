@@ -317,3 +317,47 @@ def test_the_import_command(empty, tmp_path, capsys):
     assert out == ("Meta Ads: 21 new, 0 changed, 0 unchanged numbers over 3 days.\n"
                    "Imported: 21 new numbers, 0 changed, 0 unchanged.\n")
     assert stored(empty)["spend"] == D("5811.24")
+
+
+# ---- reports over a date range (no day column) ---------------------------------------------------
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    ([["Campaign report (Mar 3", " 2025 - Mar 9", " 2025)"], ["All time"]], (dt.date(2025, 3, 3), dt.date(2025, 3, 9))),
+    ([["March 4, 2025 - March 4, 2025"]], (dt.date(2025, 3, 4), dt.date(2025, 3, 4))),
+    ([["2024-06-08 ~ 2024-06-20"]], (dt.date(2024, 6, 8), dt.date(2024, 6, 20))),
+    ([["统计时间：", "2024年6月8日 至 2024年6月9日"]], (dt.date(2024, 6, 8), dt.date(2024, 6, 9))),
+    ([["Date range: Jun 8, 2024 - Jun 9, 2024"]], (dt.date(2024, 6, 8), dt.date(2024, 6, 9))),
+    ([["Campaign report"], ["Jan 9, 2025 - Jan 2, 2025"]], None),
+    ([], None),
+])
+def test_the_date_range_above_a_header(lines, expected):
+    from campaignops.metrics.io.values import report_span
+
+    assert report_span(lines) == expected
+
+
+GOOGLE_ONE_DAY = """Campaign performance
+"March 4, 2025 - March 4, 2025"
+Campaign,Campaign state,Campaign type,Clicks,Impr.,CTR,Currency code,Avg. CPC,Cost,Conversions,Cost / conv.
+"Spring brand search",Enabled,Search,240,"6,100",3.93%,CNY,1.50,360.00,12,30.00
+"Spring display",Enabled,Display,95,"12,400",0.77%,CNY,0.80,76.00,3,25.33
+Total: Campaigns,,,335,"18,500",1.81%,CNY,1.30,436.00,15,29.07
+"""
+
+
+def test_a_one_day_google_ads_report_without_a_day_column_lands_on_that_day(empty, users):
+    parsed, written = services.ingest(campaign=empty, upload=text_upload("Campaign performance.csv", GOOGLE_ONE_DAY),
+                                      actor=users["sales"])
+    assert parsed.ok and parsed.days() == [dt.date(2025, 3, 4)] and parsed.totals_skipped == 1
+    assert stored(empty, "google") == {"clicks": D(335), "impressions": D(18500), "spend": D(436), "conversions": D(15)}
+    assert written.created == 4
+
+
+def test_a_google_ads_report_over_several_days_without_a_day_column_is_refused(empty, users):
+    text = GOOGLE_ONE_DAY.replace('"March 4, 2025 - March 4, 2025"', '"March 1, 2025 - March 31, 2025"')
+    parsed = services.parse_upload(empty, text_upload("Campaign performance.csv", text))
+    assert [e.message for e in parsed.errors] == [
+        "This report adds up 2025-03-01 – 2025-03-31 with no day column, so its numbers cannot be put on days: "
+        "download it again segmented by day (in Google Ads: Segment → Time → Day), or for one day."]
+    assert parsed.errors[0].row == 3
+    assert not Observation.objects.filter(campaign=empty).exists()
