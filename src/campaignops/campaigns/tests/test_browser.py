@@ -50,6 +50,7 @@ def test_lead_adds_a_member_and_a_kpi_target_in_place(page_as, demo):
     page.select_option("#id_department", "marketing")
     page.click("text=Add to the team")
     page.wait_for_selector("text=zhou joined the team as Planning group.")
+    page.wait_for_load_state("networkidle")     # htmx has settled the new rows before we use them
     membership = Membership.objects.get(campaign=demo, user__username="zhou")
     assert (membership.role, membership.department) == ("planning", "marketing")
     page.select_option(f"#id_m{membership.pk}_role", "finance")

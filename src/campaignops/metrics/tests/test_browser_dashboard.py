@@ -20,7 +20,7 @@ def test_posted_number_appears_without_reload(page_as, demo, api_token):
     expect(page.locator("#dash-chart canvas")).to_have_count(1)            # ECharts drew the chart
     expect(page.locator("[data-step=conversions][data-weakest=true]")).to_be_visible()
     visitors = page.locator("tr[data-channel=offline] td").nth(9)
-    expect(visitors).to_have_text("192")                                    # 88 + 104 by 16 June
+    expect(visitors).to_have_text("350")                                    # 168 + 182 by 16 June
     if SHOTS:
         page.screenshot(path=f"{SHOTS}/dashboard-en.png", full_page=True)
     page.evaluate("window.__stillHere = true")
@@ -30,10 +30,10 @@ def test_posted_number_appears_without_reload(page_as, demo, api_token):
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                  "Idempotency-Key": "browser-test-1"},
         data=json.dumps({"observations": [{"day": "2024-06-16", "channel": "pop-up", "metric": "store_visitors",
-                                           "value": "1104"}]}))
+                                           "value": "1182"}]}))
     assert response.status == 201, response.text()
 
-    expect(visitors).to_have_text("1,192", timeout=10_000)                  # within 10 s, no reload
+    expect(visitors).to_have_text("1,350", timeout=10_000)                  # within 10 s, no reload
     assert page.evaluate("window.__stillHere") is True
     expect(page.locator("#dash-updated")).to_contain_text("Updated")
 

@@ -23,6 +23,7 @@ def _timeline(page, demo):
 def _drag(page, task: Task, days: int):
     """Drag the task's bar by `days` calendar days (one day is one column in the day view)."""
     bar = page.locator(f'#tl-gantt .bar-wrapper[data-id="t{task.pk}"] .bar')
+    bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     width = float(page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.gantt-container'))"
                                 ".getPropertyValue('--gv-column-width'))"))
