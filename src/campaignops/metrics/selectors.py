@@ -20,6 +20,7 @@ a script that writes observations another way calls `forget_cells()`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -175,7 +176,9 @@ def change_token(campaign: Campaign) -> str:
         cursor.execute(sql, [campaign.pk if p == _SENTINEL else p for p in params])
         values = cursor.fetchone() or ()
     created = campaign.created_at.timestamp() if campaign.created_at else 0
-    return f"{campaign.pk}.{created:.6f}." + ".".join("" if v is None else str(v) for v in values)
+    raw = f"{campaign.pk}.{created:.6f}." + ".".join("" if v is None else str(v) for v in values)
+    # Short and URL-safe whatever the database prints for timestamps (PostgreSQL's are long).
+    return f"{campaign.pk}-{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
 
 
 class Memo:

@@ -58,6 +58,8 @@ def test_changes_probe(campaign, api_token, users, django_assert_num_queries):
     api = bearer(api_token("viewer"))
     path = f"/campaigns/{campaign.pk}/dashboard/changes"
     token = api.get(f"/campaigns/{campaign.pk}/dashboard").json()["token"]
+    # Short and URL-safe on every database (PostgreSQL prints long timestamps into the raw token).
+    assert len(token) == len(f"{campaign.pk}-") + 32 and token.startswith(f"{campaign.pk}-")
     with django_assert_num_queries(API_QUERIES):
         assert api.get(path, since=token).json() == {"token": token, "changed": False}
     observations_write(campaign=campaign, values={("pop-up", "store_visitors", TODAY, WHOLE_DAY, ""): Decimal(151)},
