@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.utils.translation import gettext as _
 
 from campaignops.accounts.models import display_name
+from campaignops.core.documents import use_cjk_font
 from campaignops.core.spreadsheets import Column, SheetSpec, write_xlsx
 
 from .domain import money
@@ -20,7 +21,6 @@ from .models import BudgetCategory, BudgetRevision
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-CJK_FONT = "Noto Sans CJK SC"
 
 
 def export_filename(campaign, what: str, day: dt.date, ext: str) -> str:
@@ -93,23 +93,6 @@ def revision_xlsx(revision: BudgetRevision, tz) -> bytes:
                                  autofilter=False)])
 
 
-def _cjk(doc) -> None:
-    """Chinese text in a CJK font (Word falls back to a Latin font otherwise)."""
-    from docx.oxml.ns import qn
-
-    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
-        try:
-            style = doc.styles[style_name]
-        except KeyError:
-            continue
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = rpr.makeelement(qn("w:rFonts"), {})
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), CJK_FONT)
-
-
 def _widths(table, cm: list[float]) -> None:
     from docx.shared import Cm
 
@@ -125,7 +108,7 @@ def revision_docx(revision: BudgetRevision, tz) -> bytes:
 
     currency = revision.currency
     doc = Document()
-    _cjk(doc)
+    use_cjk_font(doc)
     doc.add_heading(_("Budget Approval Form"), level=0)
     facts = doc.add_table(rows=0, cols=2)
     facts.style = "Table Grid"

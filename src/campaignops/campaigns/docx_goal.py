@@ -8,15 +8,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from campaignops.accounts.models import display_name
+from campaignops.core.documents import use_cjk_font
 
 from .kpis import Metric, Unit
 from .selectors import GoalDocument
 
-CJK_FONT = "Noto Sans CJK SC"
 # Characters XML 1.0 cannot hold (python-docx escapes <, > and & itself).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -26,17 +25,7 @@ def _clean(text) -> str:
 
 
 def _fonts(document) -> None:
-    for name in ("Normal", "Title", "Heading 1", "Heading 2", "Table Grid"):
-        try:
-            style = document.styles[name]
-        except KeyError:
-            continue
-        r_pr = style.element.get_or_add_rPr()
-        fonts = r_pr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = r_pr.makeelement(qn("w:rFonts"), {})
-            r_pr.append(fonts)
-        fonts.set(qn("w:eastAsia"), CJK_FONT)
+    use_cjk_font(document)
     document.styles["Normal"].font.size = Pt(10.5)
 
 

@@ -2,39 +2,20 @@
 conditional UPDATE … WHERE status = 'submitted'), the other gets "already approved". Real threads,
 real transactions, on SQLite and on PostgreSQL (run with DATABASE_URL)."""
 
-import threading
 
 import pytest
-from django.db import close_old_connections, connection
 
 from campaignops.budget import services
 from campaignops.budget.models import BudgetRevision
 from campaignops.core.models import AuditEntry
+from campaignops.core.tests.concurrency import at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(calls):
-    """Run the calls in threads released together; returns what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait()
-            results[i] = ("ok", call())
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test asserts
-            results[i] = ("error", exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    close_old_connections()
-    return results
+    """("ok", result) or ("error", exception) for each call, run at the same moment."""
+    return [("error", r) if isinstance(r, Exception) else ("ok", r) for r in at_once(calls)]
 
 
 @pytest.mark.parametrize("round_", range(3))

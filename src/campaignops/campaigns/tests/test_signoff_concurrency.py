@@ -1,35 +1,11 @@
 """Two signs at the same moment: one signature (SQLite and PostgreSQL, real transactions and threads)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from campaignops.campaigns import signoff
 from campaignops.campaigns.models import Campaign, GoalSignature
 from campaignops.core.models import AuditEntry
-
-
-def _at_once(*calls):
-    """Run the calls in threads released together; returns their results (or exceptions)."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
+from campaignops.core.tests.concurrency import at_once
 
 
 @pytest.mark.django_db(transaction=True)
@@ -37,7 +13,7 @@ def test_two_concurrent_signs_by_the_same_person_make_one_signature(demo, users)
     def sign():
         return signoff.goal_sign(campaign=Campaign.objects.get(pk=demo.pk), actor=users["sales"])
 
-    results = _at_once(sign, sign)
+    results = at_once([sign, sign])
     assert all(isinstance(r, signoff.SignResult) for r in results), results
     assert sorted(r.created for r in results) == [False, True]
     assert results[0].signature.pk == results[1].signature.pk
@@ -52,7 +28,7 @@ def test_the_last_two_signers_at_once_confirm_the_campaign_once(demo, users):
     def sign(name):
         return lambda: signoff.goal_sign(campaign=Campaign.objects.get(pk=demo.pk), actor=users[name])
 
-    results = _at_once(sign("sales"), sign("product"))
+    results = at_once([sign("sales"), sign("product")])
     assert [r.created for r in results] == [True, True], results
     assert Campaign.objects.get(pk=demo.pk).status == "confirmed"
     assert GoalSignature.objects.filter(campaign=demo, voided_at__isnull=True).count() == 3

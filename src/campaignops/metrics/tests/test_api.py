@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from campaignops.campaigns.tests.api_client import PREFIX, bearer
+from campaignops.core.tests.concurrency import at_once
 from campaignops.metrics.models import IdempotencyRecord, ImportBatch, Observation
 
 DATA = Path(__file__).parent / "data"
@@ -144,27 +143,6 @@ def test_catalogue_and_custom_metric(empty, api_token):
 
 # ---- 100 replays, 20 of them concurrent ---------------------------------------------------------
 
-def _at_once(calls):
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=20)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - reported to the test
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
-
-
 @pytest.mark.django_db(transaction=True)
 def test_one_hundred_replays_twenty_concurrent_store_the_rows_once(demo):
     Observation.objects.filter(campaign=demo).delete()
@@ -184,7 +162,7 @@ def test_one_hundred_replays_twenty_concurrent_store_the_rows_once(demo):
                                content_type="application/json", headers={"Idempotency-Key": key})
         return response.status_code, response.json()
 
-    concurrent = _at_once([lambda c=c: send(c) for c in clients])
+    concurrent = at_once([lambda c=c: send(c) for c in clients], timeout=20)
     assert all(isinstance(r, tuple) for r in concurrent), concurrent
     rest = [send() for _ in range(80)]
     answers = concurrent + rest
