@@ -3,6 +3,12 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check results, never speed (speed targets live in `make bench`): no per-example
+# deadline, which a busy CI machine would trip on the first, cold example.
+hypothesis_settings.register_profile("campaignops", deadline=None)
+hypothesis_settings.load_profile("campaignops")
 
 
 @pytest.fixture(autouse=True)

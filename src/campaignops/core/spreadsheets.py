@@ -457,6 +457,6 @@ def read_csv(data: bytes) -> list[list[Cell]]:
         delimiter, text = first.strip()[4], rest    # Excel's "sep=;" hint line
     delimiter = delimiter or sniff_delimiter(text)
     try:
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))    # each row a list
     except csv.Error as exc:
         raise UploadRejected(_("The CSV file could not be read: %(error)s") % {"error": exc}, field="file") from exc

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
@@ -25,7 +26,7 @@ from campaignops.core.spreadsheets import Limits, Upload, gc_paused, guard_uploa
 
 from . import catalogue as cat
 from .io.headers import FIELDS
-from .io.reader import WHOLE_DAY, Context, Issue, Parsed, read_table
+from .io.reader import WHOLE_DAY, Context, Issue, Parsed, metric_totals, read_table
 from .io.writer import Written, upsert
 from .models import (
     BatchState,
@@ -150,12 +151,17 @@ def preview(campaign: Campaign, parsed: Parsed) -> Preview:
 
 def _rows(campaign: Campaign, values: dict, ids: dict[str, int], *, source: str, batch_id: int | None,
           platform: str, money: set[str]) -> list[tuple]:
-    """Rows for the writer, days and values already as text (what both databases read fastest)."""
-    cid, currency = campaign.pk, campaign.currency
-    iso: dict[dt.date, str] = {}
-    return [(cid, ids[channel], metric, iso[day] if day in iso else iso.setdefault(day, day.isoformat()), hour,
-             str(value), source, batch_id, platform, attribution, currency if metric in money else "")
-            for (channel, metric, day, hour, attribution), value in values.items()]
+    """Rows for the writer, days and values already as text (what both databases read fastest),
+    built column by column in C loops (each distinct day, channel and metric looked up once)."""
+    if not values:
+        return []
+    channels, metrics, days, hours, attributions = zip(*values, strict=True)
+    iso = {day: day.isoformat() for day in set(days)}
+    channel_ids = {code: ids[code] for code in set(channels)}
+    currency = {m: campaign.currency if m in money else "" for m in set(metrics)}
+    return list(zip(repeat(campaign.pk), map(channel_ids.__getitem__, channels), metrics, map(iso.__getitem__, days),
+                    hours, map(str, values.values()), repeat(source), repeat(batch_id), repeat(platform),
+                    attributions, map(currency.__getitem__, metrics), strict=False))
 
 
 def _money(campaign: Campaign) -> set[str]:
@@ -172,9 +178,7 @@ def observations_write(*, campaign: Campaign, values: dict, source: str, actor, 
             batch = ImportBatch.objects.create(campaign=campaign, source=source, platform=platform,
                                                file_name=file_name, created_by=_person(actor),
                                                state=BatchState.APPLIED, applied_at=timezone.now())
-        totals: dict[str, Decimal] = {}
-        for (_c, metric, *_rest), v in values.items():
-            totals[metric] = totals.get(metric, Decimal(0)) + v
+        totals = metric_totals(values)
         written = upsert(campaign.pk, _rows(campaign, values, ids, source=source, batch_id=batch.pk,
                                             platform=platform, money=_money(campaign)))
         batch.row_count = len(values)

@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
@@ -24,6 +26,7 @@ CENTS = Decimal("0.01")
 MAX_ERRORS = 200
 
 Key = tuple[str, str, dt.date, int, str]      # channel code, metric, day, hour, attribution
+_METRIC = itemgetter(1)
 
 
 @dataclass
@@ -53,16 +56,21 @@ class Parsed:
         return not self.errors
 
     def totals(self) -> dict[str, Decimal]:
-        out: dict[str, Decimal] = defaultdict(Decimal)
-        for (_c, metric, _d, _h, _a), v in self.values.items():
-            out[metric] += v
-        return dict(sorted(out.items()))
+        return dict(sorted(metric_totals(self.values).items()))
 
     def days(self) -> list[dt.date]:
         return sorted({k[2] for k in self.values})
 
     def channels(self) -> list[str]:
         return sorted({k[0] for k in self.values})
+
+
+def metric_totals(values: dict[Key, Decimal]) -> dict[str, Decimal]:
+    """The sum of each metric's numbers."""
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for metric, v in zip(map(_METRIC, values), values.values(), strict=True):
+        totals[metric] += v
+    return totals
 
 
 @dataclass
@@ -270,40 +278,53 @@ def _read_rows(parsed: Parsed, body: list[list], index: int, ctx: Context, decim
         parsed.errors.append(Issue(0, "", "", _("The file holds no numbers to import.")))
 
 
-def _distinct(body: list[list], col: int | None) -> set:
-    if col is None:
-        return set()
-    return {row[col] for row in body if len(row) > col}
+def _columns(body: list[list], need: int) -> list[tuple] | None:
+    """The body column by column when every row has the same width (at least `need`), else None."""
+    widths = set(map(len, body))
+    if len(widths) != 1 or min(widths) < need:
+        return None
+    return list(zip(*body, strict=True))
 
 
 def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_channel: str,
                     slash: str) -> list[int]:
-    """The long form (day, hour, channel, metric, value) in one tight loop for the rows in the
-    plainest shape: every distinct day, hour and channel text is read once; anything else (blank,
+    """The long form (day, hour, channel, metric, value) the quick way for the rows in the plainest
+    shape: every distinct day, hour, channel and number text is read once; anything else (blank,
     Total or note rows, odd numbers, unknown names, errors) is left to the careful path, whose row
     offsets are returned."""
     fields = parsed.cmap.fields
     dc, hc, cc = fields["day"], fields.get("hour"), fields.get("channel")
     mc, vc, ac = fields["metric"], fields["value"], fields.get("attribution")
-    need = max(c for c in (dc, hc, cc, mc, vc, ac) if c is not None) + 1
+    cols = (dc, hc, cc, mc, vc, ac)
+    need = max(c for c in cols if c is not None) + 1
+    columns = _columns(body, need)
+
+    def distinct(col: int | None) -> set:
+        if col is None:
+            return set()
+        return set(columns[col]) if columns else {row[col] for row in body if len(row) > col}
+
     days, hours, channels = {}, {}, {}
-    for cell in _distinct(body, dc):
+    for cell in distinct(dc):
         try:
             day, hour = parse_day(cell, slash)
         except BadValue:
             continue
         if hour is None and (not isinstance(cell, str) or cell.strip()):
             days[cell] = day
-    for cell in _distinct(body, hc):
+    for cell in distinct(hc):
         try:
             hours[cell] = WHOLE_DAY if (h := parse_hour(cell)) is None else h
         except BadValue:
             pass
-    for cell in _distinct(body, cc):
+    for cell in distinct(cc):
         if cell not in (None, "") and (code := ctx.channels.get(str(cell).strip().lower())):
             channels[cell] = code
     metrics, values, careful = ctx.metrics, parsed.values, []
     limit = Decimal(10) ** 16
+    if columns and not values and _read_long_columns(parsed, columns, cols, (days, hours, channels), metrics,
+                                                     default_channel, limit):
+        return careful
     read = 0
     for offset, row in enumerate(body):
         try:
@@ -313,14 +334,7 @@ def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_chan
             hour = WHOLE_DAY if hc is None else hours[row[hc]]
             channel = default_channel if cc is None or row[cc] in ("", None) else channels[row[cc]]
             metric = row[mc]
-            text = row[vc]
-            if not channel or metric not in metrics or type(text) is not str \
-                    or not text.replace(".", "", 1).isdigit() or not text.isascii():
-                raise KeyError
-            if "." in text and len(text) - text.index(".") > 5:
-                raise KeyError
-            v = Decimal(text)
-            if v >= limit:
+            if not channel or metric not in metrics or (v := _plain_number(row[vc], limit)) is None:
                 raise KeyError
             attribution = str(row[ac] or "").strip()[:40] if ac is not None else ""
         except (KeyError, TypeError):
@@ -331,6 +345,56 @@ def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_chan
         values[key] = values[key] + v if key in values else v
     parsed.rows_read += read
     return careful
+
+
+def _plain_number(text: object, limit: Decimal) -> Decimal | None:
+    """The value of a plain ASCII number with at most 4 decimals below 10^16; None for anything else."""
+    if type(text) is not str or not text.replace(".", "", 1).isdigit() or not text.isascii():
+        return None
+    if "." in text and len(text) - text.index(".") > 5:
+        return None
+    v = Decimal(text)
+    return v if v < limit else None
+
+
+def _read_long_columns(parsed: Parsed, columns: list[tuple], cols: tuple, known: tuple[dict, dict, dict],
+                       metrics: set[str], default_channel: str, limit: Decimal) -> bool:
+    """The whole file at once when every cell is in the plainest shape: each column is checked by
+    its distinct values and mapped in C loops (no Python code runs per row). False (nothing read)
+    when any row needs a closer look."""
+    dc, hc, cc, mc, vc, ac = cols
+    days, hours, channels = known
+    day_cells, value_cells, metric_cells = columns[dc], columns[vc], columns[mc]
+    if not set(day_cells) <= days.keys() or not set(metric_cells) <= metrics:
+        return False
+    numbers = {}
+    for text in set(value_cells):
+        if (v := _plain_number(text, limit)) is None:
+            return False
+        numbers[text] = v
+    if hc is not None and not set(columns[hc]) <= hours.keys():
+        return False
+    if cc is None:
+        if not default_channel:
+            return False
+        channel_codes = repeat(default_channel)
+    elif set(columns[cc]) <= channels.keys():
+        channel_codes = map(channels.__getitem__, columns[cc])
+    else:
+        return False
+    attributions = (repeat("") if ac is None else
+                    map({c: str(c or "").strip()[:40] for c in set(columns[ac])}.__getitem__, columns[ac]))
+    keys = list(zip(channel_codes, metric_cells, map(days.__getitem__, day_cells),
+                    repeat(WHOLE_DAY) if hc is None else map(hours.__getitem__, columns[hc]), attributions,
+                    strict=False))             # the repeat()s are endless
+    read = dict(zip(keys, map(numbers.__getitem__, value_cells), strict=True))
+    if len(read) < len(keys):                   # rows sharing a key (one per campaign, say): their sum
+        read = {}
+        for key, v in zip(keys, map(numbers.__getitem__, value_cells), strict=True):
+            read[key] = read[key] + v if key in read else v
+    parsed.values.update(read)
+    parsed.rows_read += len(keys)
+    return True
 
 
 def _looks_like_text(cell: str) -> bool:

@@ -309,6 +309,59 @@ def test_a_big_write_goes_through_the_bulk_path_and_upserts(empty, users):
     assert Observation.objects.filter(campaign=empty, batch=batch).count() == 15
 
 
+LONG_FORM = ("Day,Hour,Channel,Metric,Value\r\n"
+             "2024-06-01,9,douyin,impressions,1200\r\n"
+             "2024-06-01,9,Douyin,impressions,300.5\r\n"        # same key spelled otherwise: summed
+             "2024-06-01,10,小红书,clicks,41\r\n"
+             "2024-06-02,,douyin,spend,99.9900\r\n"              # no hour: the whole day
+             "2024-06-02,,douyin,spend,0.01\r\n")
+
+
+@pytest.mark.parametrize(("extra", "by_column"), [
+    ("", [True]),                                # read column by column
+    ("\r\n", []),                                # a blank line: rows of two widths, row by row at once
+    ("Total,,,,1541.5\r\n", [False]),           # a Total line: the columns try, then row by row
+])
+def test_the_long_form_reads_the_same_column_by_column_or_row_by_row(empty, extra, by_column, monkeypatch):
+    """A regular file is read column by column; a blank or Total line sends it row by row: same numbers."""
+    from campaignops.metrics.io import reader
+
+    calls = []
+    real = reader._read_long_columns
+    monkeypatch.setattr(reader, "_read_long_columns", lambda *a: calls.append(real(*a)) or calls[-1])
+    parsed = services.parse_upload(empty, text_upload("long.csv", LONG_FORM + extra))
+    assert parsed.ok, parsed.errors
+    assert calls == by_column
+    assert parsed.values == {
+        ("douyin", "impressions", dt.date(2024, 6, 1), 9, ""): D("1500.5"),
+        ("xiaohongshu", "clicks", dt.date(2024, 6, 1), 10, ""): D(41),
+        ("douyin", "spend", dt.date(2024, 6, 2), -1, ""): D("100.0000"),
+    }
+    assert (parsed.rows_read, parsed.totals()) == (5, {"clicks": D(41), "impressions": D("1500.5"),
+                                                       "spend": D("100.0000")})
+
+
+def test_a_long_form_file_with_one_bad_cell_names_it(empty):
+    parsed = services.parse_upload(empty, text_upload("long.csv", LONG_FORM + "2024-06-03,1,douyin,clicks,12x\r\n"))
+    assert [i.as_dict() for i in parsed.errors] == [
+        {"row": 7, "column": "Value", "column_letter": "E", "message": "“12x” is not a number."}]
+
+
+def test_a_write_bigger_than_one_statement_block(empty, users):
+    """SQLite writes 2,000 rows per statement: 4,001 numbers are two blocks and one row, all upserted."""
+    start = dt.date(2024, 6, 1)
+    values = {("douyin", m, start + dt.timedelta(days=n // 24), n % 24, ""): D(n)
+              for n in range(2001) for m in ("clicks", "impressions")}
+    values[("weibo", "clicks", start, -1, "")] = D("0.0001")
+    _batch, written = services.observations_write(campaign=empty, values=values, source="file", actor=users["lead"])
+    assert (written.created, written.updated, written.unchanged) == (4003, 0, 0)
+    values[("douyin", "clicks", start, 0, "")] = D(7)
+    values[("weibo", "clicks", start, -1, "")] = D(1)
+    _batch, written = services.observations_write(campaign=empty, values=values, source="file", actor=users["lead"])
+    assert (written.created, written.updated, written.unchanged) == (0, 2, 4001)
+    assert stored(empty) == {"clicks": D(sum(range(2001)) + 7 + 1), "impressions": D(sum(range(2001)))}
+
+
 def test_the_import_command(empty, tmp_path, capsys):
     from django.core.management import call_command
 
