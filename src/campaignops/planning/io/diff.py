@@ -9,7 +9,7 @@ import re
 from array import array
 from collections import defaultdict
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter, methodcaller
+from operator import attrgetter, eq, itemgetter, methodcaller
 from typing import Any, Literal, NamedTuple
 
 from django.utils.translation import gettext as _
@@ -324,24 +324,38 @@ def _dates_for_new(r: ParsedRow, windows: dict[str, PhaseSnap | NewPhase], notes
     return True
 
 
-def _unchanged(r: ParsedRow, task: TaskSnap, owners: OwnerIndex,
-               comparers: dict[frozenset[str], _Comparer]) -> RowPlan | None:
-    """The common case decided with one tuple comparison: every cell of the row equals the task
-    (and a kept owner name has not become a member since). None when a closer look is needed."""
-    fields = r.fields or frozenset(r.values)
-    comparer = comparers.get(fields) or comparers.setdefault(fields, _Comparer(set(fields)))
-    if comparer.of_row(r.values) != comparer.of_task(task):
-        return None
-    owner = r.values.get(Field.OWNER, "")
+def _same_cells(rows: list[ParsedRow], tasks: list[TaskSnap | None],
+                comparers: dict[frozenset[str], _Comparer]) -> list[bool]:
+    """Per row: does every cell equal its task's? One tuple comparison per row, driven from C when
+    the rows share one shape and all have a task (a re-import), row by row otherwise."""
+    shapes = set(map(_FIELDS, rows))
+    if len(shapes) == 1 and frozenset() not in shapes and None not in tasks:
+        comparer = _comparer(next(iter(shapes)), comparers)
+        return list(map(eq, map(comparer.of_row, map(_VALUES, rows)), map(comparer.of_task, tasks)))
+    out = []
+    for r, task in zip(rows, tasks, strict=True):
+        comparer = _comparer(r.fields or frozenset(r.values), comparers)
+        out.append(task is not None and comparer.of_row(r.values) == comparer.of_task(task))
+    return out
+
+
+def _comparer(fields: frozenset[str], comparers: dict[frozenset[str], _Comparer]) -> _Comparer:
+    return comparers.get(fields) or comparers.setdefault(fields, _Comparer(set(fields)))
+
+
+def _unchanged(r: ParsedRow, task: TaskSnap, owners: OwnerIndex) -> RowPlan | None:
+    """A row whose cells equal its task's is unchanged — unless a kept owner name has become a
+    member since (None: a closer look is needed)."""
+    values = r.values
+    owner = values.get(Field.OWNER, "")
     kept_name = task.owner_id is None and bool(owner)
     if kept_name and owners.find(owner) is not None:
         return None
-    return RowPlan(row=r.row, action="unchanged", task_id=task.id, phase=r.values.get(Field.PHASE, ""),
-                   title=r.values.get(Field.TITLE, ""), values=r.values, changes={},
-                   owner_id=task.owner_id if owner else None, owner_unmatched=kept_name)
+    return RowPlan(r.row, "unchanged", task.id, values.get(Field.PHASE, ""), values.get(Field.TITLE, ""), values, {},
+                   task.owner_id if owner else None, kept_name)
 
 
-_ID, _ROW, _TASK_ID = attrgetter("id"), attrgetter("row"), attrgetter("task_id")
+_ID, _ROW, _TASK_ID, _FIELDS = attrgetter("id"), attrgetter("row"), attrgetter("task_id"), attrgetter("fields")
 _VALUES, _GET_PHASE = attrgetter("values"), methodcaller("get", Field.PHASE, "")
 
 
@@ -350,9 +364,7 @@ def _plan_row(r: ParsedRow, task: TaskSnap | None, owners: OwnerIndex, notes: _N
     owner_id, unmatched = _owner(r.values, owners, task)
     changes = {}
     if task is not None:
-        fields = r.fields or frozenset(r.values)
-        comparer = comparers.get(fields) or comparers.setdefault(fields, _Comparer(set(fields)))
-        changes = comparer.changes(task, r.values, owner_id)
+        changes = _comparer(r.fields or frozenset(r.values), comparers).changes(task, r.values, owner_id)
     action: Action = "new" if task is None else ("changed" if changes else "unchanged")
     if unmatched and (action == "new" or Field.OWNER in changes):
         notes.warn(r.row, Field.OWNER, _("“%(name)s” is not a member of this campaign: kept as the owner's name, "
@@ -374,12 +386,11 @@ def diff(rows: list[ParsedRow], snap: PlanSnapshot, *,
     owners = OwnerIndex(snap.members)
     planned: list[RowPlan] = []
     comparers: dict[frozenset[str], _Comparer] = {}
-    for r in rows:
-        task = matched.get(r.row)
+    tasks = list(map(matched.get, map(_ROW, rows)))
+    for r, task, same in zip(rows, tasks, _same_cells(rows, tasks, comparers), strict=True):
         if task is None and not _dates_for_new(r, windows, notes):
             continue
-        same = _unchanged(r, task, owners, comparers) if task is not None else None
-        planned.append(same or _plan_row(r, task, owners, notes, comparers))
+        planned.append((same and _unchanged(r, task, owners)) or _plan_row(r, task, owners, notes, comparers))
     return Preview(rows=planned, new_phases=new_phases, errors=notes.errors, warnings=notes.warnings,
                    not_in_file=len(snap.tasks) - len({t.id for t in matched.values()}),
                    fingerprint=snap.fingerprint())

@@ -237,6 +237,28 @@ def test_new_rows_and_new_phases(demo, users):
     assert AuditEntry.objects.filter(campaign_id=demo.pk, action="task.create").count() == 3
 
 
+def test_a_kept_owner_name_who_has_joined_since_becomes_the_owner_on_reimport(demo, users):
+    """An unchanged row is unchanged only while its kept owner name matches nobody: once 钱七 joins
+    the team, re-importing the same file makes the member the owner."""
+    from django.contrib.auth import get_user_model
+
+    from campaignops.accounts.models import Profile
+    from campaignops.campaigns.services import member_add
+
+    task = Task.objects.filter(campaign=demo).order_by("pk").first()
+    Task.objects.filter(pk=task.pk).update(owner=None, owner_name="钱七")
+    data = export_plan(campaign=demo, lang="zh-hans")
+    assert preview(demo, data).preview.counts == {"new": 0, "changed": 0, "unchanged": 5}
+    qian = get_user_model().objects.create(username="qianqi", first_name="七", last_name="钱")
+    Profile.objects.create(user=qian, display_name="钱七")
+    member_add(campaign=demo, actor=users["lead"], user=qian, role="execution")
+    p = preview(demo, data).preview
+    assert p.counts == {"new": 0, "changed": 1, "unchanged": 4}
+    changed = next(r for r in p.rows if r.action == "changed")
+    assert (changed.task_id, changed.owner_id, changed.owner_unmatched, changed.changes) == (
+        task.pk, qian.pk, False, {"owner": ("钱七", "钱七")})
+
+
 @pytest.mark.django_db
 def test_rows_without_ids_match_by_phase_and_core_task(demo):
     rows = [[r["zh"][0], f"{r['start']:%m/%d}-{r['end']:%m/%d}", "", r["zh"][2], r["zh"][3], r["zh"][4], r["zh"][5],
