@@ -6,7 +6,8 @@ PY_STAMP := $(VENV)/.installed
 VENDOR := src/campaignops/static/vendor
 VENDOR_STAMP := $(VENDOR)/.installed
 UV := python3 -m uv
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n auto
+BENCH ?=
 
 .PHONY: run setup test bench lint messages system-deps clean
 
@@ -34,7 +35,7 @@ test: setup system-deps
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(BIN)/python -m campaignops.bench
+	$(BIN)/python -m campaignops.bench $(BENCH)
 
 lint: setup
 	$(BIN)/ruff check src

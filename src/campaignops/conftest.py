@@ -11,6 +11,15 @@ hypothesis_settings.register_profile("campaignops", deadline=None)
 hypothesis_settings.load_profile("campaignops")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root_of_this_run(tmp_path_factory):
+    """Files the tests upload land in a directory of this test process: never var/, and never
+    another parallel worker's (whose campaigns have the same ids)."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
 def _no_axes_lockout(settings):
     settings.AXES_ENABLED = False
