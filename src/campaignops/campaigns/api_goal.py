@@ -79,6 +79,8 @@ class SignIn(Schema):
 class SignersIn(Schema):
     model_config = STRICT
     signers: list[int | str] = Field(min_length=1, max_length=50, description="User ids or user names.")
+    expected_signers: list[int] | None = Field(None, max_length=50, description=(
+        "The user ids of the signers you read (`signers`); 409 if someone changed them since."))
 
 
 def _out(campaign: Campaign) -> dict:
@@ -128,5 +130,5 @@ def goal_signers(request, campaign_id: Id, payload: SignersIn):
         if user is None:
             raise ValidationFailed(_("%(user)s is not a member of this campaign.") % {"user": ref}, field="signers")
         users.append(user)
-    signoff.goal_signers_set(campaign=campaign, actor=request.user, users=users)
+    signoff.goal_signers_set(campaign=campaign, actor=request.user, users=users, expected=payload.expected_signers)
     return _out(campaign)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from campaignops.accounts.models import display_name
 from campaignops.core import audit
-from campaignops.core.errors import DomainError, NotAllowed, ValidationFailed
+from campaignops.core.errors import DomainError, NotAllowed, StaleVersion, ValidationFailed
 
 from .models import (
     GOAL_SIGNER_DEPARTMENTS,
@@ -154,8 +154,10 @@ def confirmation_missing_reason(campaign: Campaign) -> str | None:
 
 
 @transaction.atomic
-def goal_signers_set(*, campaign: Campaign, actor, users: list) -> list:
-    """Replace the required signers (members who may edit; at least one). Status follows the signatures."""
+def goal_signers_set(*, campaign: Campaign, actor, users: list, expected: list[int] | None = None) -> list:
+    """Replace the required signers (members who may edit; at least one). Status follows the signatures.
+    `expected`: the ids of the signers the user saw; when someone changed them since, nothing is
+    saved (409) rather than overwriting their choice unseen."""
     unique = list(dict.fromkeys(users))
     if not unique:
         raise ValidationFailed(_("The Goal Confirmation needs at least one signer."), field="signers")
@@ -167,6 +169,12 @@ def goal_signers_set(*, campaign: Campaign, actor, users: list) -> list:
                 % {"name": display_name(user)}, field="signers")
     locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
     campaign.status = locked.status
+    if expected is not None:
+        current, _explicit = required_signers(campaign)
+        if sorted(u.pk for u in current) != sorted(set(expected)):
+            raise StaleVersion(_("Someone changed the signers while you were choosing; they are now: %(names)s. "
+                                 "Nothing was saved: choose again.") % {
+                "names": ", ".join(display_name(u) for u in current) or "-"}, current_version=locked.version)
     before = list(GoalSigner.objects.filter(campaign=campaign).order_by("id").values_list("user_id", flat=True))
     GoalSigner.objects.filter(campaign=campaign).exclude(user__in=unique).delete()
     for user in unique:

@@ -32,6 +32,8 @@ class UseWordingForm(forms.Form):
 class SignersForm(forms.Form):
     signers = forms.ModelMultipleChoiceField(queryset=get_user_model().objects.none(),
                                              widget=forms.CheckboxSelectMultiple)
+    # The signers shown when the page was opened (user ids, comma-separated): a change since is refused.
+    signers_before = forms.RegexField(regex=r"^\d+(,\d+)*$", required=False)
 
     def __init__(self, *args, campaign: Campaign, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +51,7 @@ def _context(request, campaign: Campaign) -> dict:
             "can_sign": bool(may_edit and mine and not mine.signature),
             "can_manage": can(request.user, Action.MANAGE, campaign), "candidates": candidates,
             "signer_ids": {row.user.pk for row in doc.signers},
+            "signers_before": ",".join(str(row.user.pk) for row in doc.signers),
             "kpi_rows": presenters.kpi_rows(doc.targets, campaign.currency)}
 
 
@@ -86,8 +89,10 @@ def goal_signers(request, campaign: Campaign):
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect("campaigns:goal", campaign.pk)
     try:
+        before = form.cleaned_data["signers_before"]
         users = signoff.goal_signers_set(campaign=campaign, actor=request.user,
-                                         users=list(form.cleaned_data["signers"].order_by("pk")))
+                                         users=list(form.cleaned_data["signers"].order_by("pk")),
+                                         expected=[int(pk) for pk in before.split(",")] if before else None)
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

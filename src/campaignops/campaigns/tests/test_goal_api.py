@@ -101,6 +101,11 @@ def test_set_signers(demo, users, api_as):
     assert api_as("lead").put(url, {"signers": ["viewer"]}).status_code == 422
     assert api_as("sales").put(url, {"signers": ["sales"]}).status_code == 403
     assert [u.username for u in signoff.required_signers(demo)[0]] == ["lead", "finance"]
+    stale = api_as("lead").put(url, {"signers": ["lead"], "expected_signers": [users["lead"].pk, users["sales"].pk]})
+    assert stale.status_code == 409 and "Nothing was saved" in stale.json()["detail"]
+    fresh_read = [users["lead"].pk, users["finance"].pk]
+    body = api_as("lead").put(url, {"signers": ["lead"], "expected_signers": fresh_read}).json()
+    assert [s["username"] for s in body["signers"]] == ["lead"]
 
 
 def test_read_a_weak_goal_gives_the_gaps_and_a_rewrite(demo, api_as):

@@ -115,6 +115,22 @@ def test_the_lead_sets_the_signers(demo, users, client_as):
                                    {"signers": [users["sales"].pk]}).status_code == 403
 
 
+def test_signers_changed_while_the_lead_was_choosing_are_not_overwritten(demo, users, client_as):
+    lead = client_as("lead")
+    page = text(lead.get(f"/campaigns/{demo.pk}/goal/"))
+    shown = ",".join(str(users[n].pk) for n in ("lead", "sales", "product"))
+    assert f'name="signers_before" value="{shown}"' in lead.get(f"/campaigns/{demo.pk}/goal/").content.decode()
+    assert "Save signers" in page
+    # Meanwhile another lead makes Finance sign too.
+    signoff.goal_signers_set(campaign=fresh(demo), actor=users["lead"],
+                             users=[users["lead"], users["sales"], users["product"], users["finance"]])
+    response = lead.post(f"/campaigns/{demo.pk}/goal/signers/",
+                         {"signers": [users["lead"].pk], "signers_before": shown}, follow=True)
+    assert ("Someone changed the signers while you were choosing; they are now: 王芳 Wang Fang, 李明 Li Ming, "
+            "张伟 Zhang Wei, 陈静 Chen Jing. Nothing was saved: choose again.") in text(response)
+    assert [u.username for u in signoff.required_signers(demo)[0]] == ["lead", "sales", "product", "finance"]
+
+
 def test_a_weak_goal_gets_a_suggested_wording_the_lead_can_take(demo, users, client_as):
     Campaign.objects.filter(pk=demo.pk).update(goal_statement="raise brand awareness")
     lead = client_as("lead")
