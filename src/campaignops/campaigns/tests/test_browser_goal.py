@@ -32,8 +32,9 @@ def test_three_heads_sign_then_a_kpi_change_voids_the_signatures(page_as, demo):
     assert "Everyone has signed: the campaign is confirmed." in page.locator(".alert-success").inner_text()
     assert page.locator(".goal-doc .campaign-status").inner_text() == "Confirmed"
     _shot(page, "goal-confirmed")
+    assert page.locator(".campaign-nav").is_visible()
     page.emulate_media(media="print")
-    assert page.locator("#sign-progress").is_visible() and not page.locator(".campaign-tabs").is_visible()
+    assert page.locator("#sign-progress").is_visible() and not page.locator(".campaign-nav").is_visible()
     assert not page.locator(".js-print").is_visible()
     _shot(page, "goal-print")
     page.emulate_media(media="screen")
