@@ -68,7 +68,7 @@ def test_the_page_carries_the_chart_data_the_table_and_the_editor(client_as, url
     response = client_as("lead").get(url)
     assert response.status_code == 200
     page = doc(response)
-    assert [a.text() for a in page.find_all("a", "active")] == ["Timeline"]
+    assert [a.text() for a in page.find_all("a", "active")] == ["2 Plan breakdown", "Timeline"]   # step, page
     data = data_of(response)
     rows = data["rows"]
     assert [(r.get("kind", "task"), r["name"]) for r in rows] == [x for pair in zip(
