@@ -41,6 +41,13 @@ class SignersForm(forms.Form):
             memberships__campaign=campaign, memberships__role__in=signoff.SIGNING_ROLES)
         self.fields["signers"].error_messages["required"] = _("The Goal Confirmation needs at least one signer.")
 
+    def clean_signers_before(self) -> list[int] | None:
+        """The ids the user saw ([] when nobody was set to sign); None when the form did not say."""
+        if "signers_before" not in self.data:
+            return None
+        text = self.cleaned_data["signers_before"]
+        return [int(pk) for pk in text.split(",")] if text else []
+
 
 def _context(request, campaign: Campaign) -> dict:
     doc = selectors.goal_confirmation(campaign)
@@ -51,7 +58,6 @@ def _context(request, campaign: Campaign) -> dict:
             "can_sign": bool(may_edit and mine and not mine.signature),
             "can_manage": can(request.user, Action.MANAGE, campaign), "candidates": candidates,
             "signer_ids": {row.user.pk for row in doc.signers},
-            "signers_before": ",".join(str(row.user.pk) for row in doc.signers),
             "kpi_rows": presenters.kpi_rows(doc.targets, campaign.currency)}
 
 
@@ -89,10 +95,9 @@ def goal_signers(request, campaign: Campaign):
         messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
         return redirect("campaigns:goal", campaign.pk)
     try:
-        before = form.cleaned_data["signers_before"]
         users = signoff.goal_signers_set(campaign=campaign, actor=request.user,
                                          users=list(form.cleaned_data["signers"].order_by("pk")),
-                                         expected=[int(pk) for pk in before.split(",")] if before else None)
+                                         expected=form.cleaned_data["signers_before"])
     except DomainError as exc:
         messages.error(request, str(exc.message))
     else:

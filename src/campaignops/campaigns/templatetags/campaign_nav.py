@@ -58,20 +58,22 @@ TEAM = Page("members", "campaigns:members", _("Members"), "people")
 SETTINGS = Page("settings", "campaigns:settings", _("Settings"), "gear")
 
 
+def _link(page: Page, campaign, active: str) -> dict:
+    return {"key": page.key, "label": page.label, "icon": page.icon, "active": page.key == active,
+            "url": reverse(page.url_name, args=[campaign.pk])}
+
+
 @register.inclusion_tag("campaigns/includes/nav.html")
 def campaign_nav(campaign, active: str, can_manage: bool = False) -> dict:
     """The steps (each links to its first page), the pages of the step holding `active`, and the
     team and settings pages."""
     steps, current = [], None
     for step in STEPS:
-        pages = [{"key": p.key, "label": p.label, "icon": p.icon, "url": reverse(p.url_name, args=[campaign.pk]),
-                  "active": p.key == active} for p in step.pages]
+        pages = [_link(p, campaign, active) for p in step.pages]
         here = any(p["active"] for p in pages)
         steps.append({"number": step.number, "label": step.label, "icon": step.icon, "url": pages[0]["url"],
                       "active": here, "pages": pages})
-        if here:
+        if here and len(pages) > 1:
             current = steps[-1]
-    extra = [TEAM, SETTINGS] if can_manage else [TEAM]
-    return {"steps": steps, "current": current if current and len(current["pages"]) > 1 else None,
-            "extra": [{"key": p.key, "label": p.label, "icon": p.icon, "active": p.key == active,
-                       "url": reverse(p.url_name, args=[campaign.pk])} for p in extra]}
+    return {"steps": steps, "current": current,
+            "extra": [_link(p, campaign, active) for p in ([TEAM, SETTINGS] if can_manage else [TEAM])]}

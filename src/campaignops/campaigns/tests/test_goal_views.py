@@ -131,6 +131,20 @@ def test_signers_changed_while_the_lead_was_choosing_are_not_overwritten(demo, u
     assert [u.username for u in signoff.required_signers(demo)[0]] == ["lead", "sales", "product", "finance"]
 
 
+def test_a_lead_who_saw_no_signers_does_not_overwrite_signers_set_since(demo, users, client_as):
+    from campaignops.campaigns.models import GoalSigner, Membership
+
+    GoalSigner.objects.filter(campaign=demo).delete()
+    Membership.objects.filter(campaign=demo).update(is_department_head=False)     # nobody signs by default
+    lead = client_as("lead")
+    assert 'name="signers_before" value=""' in lead.get(f"/campaigns/{demo.pk}/goal/").content.decode()
+    signoff.goal_signers_set(campaign=fresh(demo), actor=users["lead"], users=[users["finance"]])
+    response = lead.post(f"/campaigns/{demo.pk}/goal/signers/",
+                         {"signers": [users["lead"].pk], "signers_before": ""}, follow=True)
+    assert "Nothing was saved: choose again." in text(response)
+    assert [u.username for u in signoff.required_signers(demo)[0]] == ["finance"]
+
+
 def test_a_weak_goal_gets_a_suggested_wording_the_lead_can_take(demo, users, client_as):
     Campaign.objects.filter(pk=demo.pk).update(goal_statement="raise brand awareness")
     lead = client_as("lead")

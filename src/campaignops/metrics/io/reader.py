@@ -23,6 +23,7 @@ from .values import BadValue, decimal_style, parse_day, parse_hour, parse_number
 
 WHOLE_DAY = -1
 CENTS = Decimal("0.01")
+TOO_BIG = Decimal(10) ** 16        # a value has at most 16 digits before the decimal point
 MAX_ERRORS = 200
 
 Key = tuple[str, str, dt.date, int, str]      # channel code, metric, day, hour, attribution
@@ -321,9 +322,8 @@ def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_chan
         if cell not in (None, "") and (code := ctx.channels.get(str(cell).strip().lower())):
             channels[cell] = code
     metrics, values, careful = ctx.metrics, parsed.values, []
-    limit = Decimal(10) ** 16
     if columns and not values and _read_long_columns(parsed, columns, cols, (days, hours, channels), metrics,
-                                                     default_channel, limit):
+                                                     default_channel):
         return careful
     read = 0
     for offset, row in enumerate(body):
@@ -334,7 +334,7 @@ def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_chan
             hour = WHOLE_DAY if hc is None else hours[row[hc]]
             channel = default_channel if cc is None or row[cc] in ("", None) else channels[row[cc]]
             metric = row[mc]
-            if not channel or metric not in metrics or (v := _plain_number(row[vc], limit)) is None:
+            if not channel or metric not in metrics or (v := _plain_number(row[vc])) is None:
                 raise KeyError
             attribution = str(row[ac] or "").strip()[:40] if ac is not None else ""
         except (KeyError, TypeError):
@@ -347,18 +347,18 @@ def _read_long_fast(parsed: Parsed, body: list[list], ctx: Context, default_chan
     return careful
 
 
-def _plain_number(text: object, limit: Decimal) -> Decimal | None:
+def _plain_number(text: object) -> Decimal | None:
     """The value of a plain ASCII number with at most 4 decimals below 10^16; None for anything else."""
     if type(text) is not str or not text.replace(".", "", 1).isdigit() or not text.isascii():
         return None
     if "." in text and len(text) - text.index(".") > 5:
         return None
     v = Decimal(text)
-    return v if v < limit else None
+    return v if v < TOO_BIG else None
 
 
 def _read_long_columns(parsed: Parsed, columns: list[tuple], cols: tuple, known: tuple[dict, dict, dict],
-                       metrics: set[str], default_channel: str, limit: Decimal) -> bool:
+                       metrics: set[str], default_channel: str) -> bool:
     """The whole file at once when every cell is in the plainest shape: each column is checked by
     its distinct values and mapped in C loops (no Python code runs per row). False (nothing read)
     when any row needs a closer look."""
@@ -369,7 +369,7 @@ def _read_long_columns(parsed: Parsed, columns: list[tuple], cols: tuple, known:
         return False
     numbers = {}
     for text in set(value_cells):
-        if (v := _plain_number(text, limit)) is None:
+        if (v := _plain_number(text)) is None:
             return False
         numbers[text] = v
     if hc is not None and not set(columns[hc]) <= hours.keys():
@@ -408,7 +408,7 @@ def _add(parsed: Parsed, r: int, col: int, target: Target, v: Decimal, key: Key)
         return
     if target.unit == CENT:
         v = v * CENTS
-    if v.as_tuple().exponent < -4 or abs(v) >= Decimal(10) ** 16:
+    if v.as_tuple().exponent < -4 or abs(v) >= TOO_BIG:
         _error(parsed, r, col, _("%(value)s has too many digits (at most 16 before and 4 after the decimal "
                                  "point).") % {"value": v})
         return

@@ -72,9 +72,7 @@ def upsert(campaign_id: int, rows: Iterable[Row] | list[Row]) -> Written:
 
 
 SQLITE_CACHE_KIB = 65536
-
-
-ROWS_PER_STATEMENT = 2000
+ROWS_PER_STATEMENT = 2000      # SQLite: rows per INSERT (within its limit on bound parameters)
 
 
 def _upsert_sqlite(cursor, rows: list[Row]) -> int:
